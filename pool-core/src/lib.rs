@@ -1,0 +1,69 @@
+//! Object pools that cannot hand out dirty values.
+//!
+//! Pooling temporary objects (request buffers, task structs, log entries, parser scratch space)
+//! saves allocations, but hand-rolled pools are easy to get wrong: a value goes back without being
+//! reset, a field added later is never reset, the pool keeps its largest buffers for ever, a
+//! single mutex makes the pool slower than allocating. This crate answers each of them:
+//!
+//! - [`Reset`] puts a value back in its pristine state and keeps its allocations;
+//!   `#[derive(Reset)]` writes it for every field, and a field that cannot be reset does not
+//!   compile.
+//! - [`Poolable`] is a `Reset` type the pool can create and share between threads;
+//!   `#[derive(Poolable)]` implements both traits.
+//! - [`Shrink`] backs `#[pool(max_capacity = N)]`, which stops one huge request from pinning a
+//!   huge buffer in the pool.
+//!
+//! # Example
+//!
+//! ```
+//! use pool_core::{Poolable, Reset};
+//!
+//! #[derive(Poolable)]
+//! struct Task {
+//!     id: u64,
+//!     data: Vec<u8>,
+//!     tags: Vec<String>,
+//!     note: Option<String>,
+//!     scratch: [u8; 64],
+//! }
+//!
+//! # impl Default for Task {
+//! #     fn default() -> Self {
+//! #         Task { id: 0, data: Vec::new(), tags: Vec::new(), note: None, scratch: [0; 64] }
+//! #     }
+//! # }
+//! let mut task = Task::create();
+//! task.id = 7;
+//! task.data.extend_from_slice(b"payload");
+//! task.note = Some("urgent".to_owned());
+//! task.scratch[0] = 1;
+//!
+//! task.reset();
+//! assert_eq!(task.id, 0);
+//! assert!(task.data.is_empty() && task.data.capacity() >= 7);
+//! assert_eq!(task.note, None);
+//! assert_eq!(task.scratch, [0; 64]);
+//! ```
+#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+
+mod poolable;
+mod reset;
+mod shrink;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use poolable::Poolable;
+pub use reset::Reset;
+pub use shrink::Shrink;
+
+/// Derives [`Reset`]: every field is reset by its own `Reset`, unless a `#[pool(..)]` attribute
+/// says otherwise. See the [pool-derive documentation](pool_derive) for the attributes.
+#[cfg(feature = "derive")]
+pub use pool_derive::Reset;
+
+/// Derives [`Poolable`] and [`Reset`]. See the [pool-derive documentation](pool_derive) for the
+/// attributes.
+#[cfg(feature = "derive")]
+pub use pool_derive::Poolable;

@@ -1,0 +1,70 @@
+//! The [`Poolable`] trait: a [`Reset`] type a pool can create and share between threads.
+
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet, VecDeque};
+use std::hash::{BuildHasher, Hash};
+
+use crate::Reset;
+
+/// A type a [`Pool`](crate::Pool) can hold: it can be created from nothing, reset, and sent
+/// between threads.
+///
+/// `create` is Go's `sync.Pool.New`: the pool calls it when it has no idle value to hand out.
+/// Derive it with `#[derive(Poolable)]`, which implements both `Poolable` and [`Reset`]
+/// (`create` calls `Default::default()`, or the function named by `#[pool(new = path)]`).
+///
+/// # Example
+///
+/// ```
+/// use pool_core::{Poolable, Reset};
+///
+/// let mut names: Vec<String> = Poolable::create();
+/// names.push("ada".to_owned());
+/// names.reset();
+/// assert!(names.is_empty());
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `Poolable`, so a pool cannot hold it",
+    label = "`{Self}` is not `Poolable`",
+    note = "derive it with `#[derive(Poolable)]`; a poolable type must be `Reset + Send + 'static`"
+)]
+pub trait Poolable: Reset + Send + Sized + 'static {
+    /// Makes a new value, for a pool that has no idle one to hand out.
+    fn create() -> Self;
+}
+
+impl Poolable for String {
+    #[inline]
+    fn create() -> Self {
+        String::new()
+    }
+}
+
+macro_rules! poolable_default {
+    ($({$($generics:tt)*} $ty:ty),* $(,)?) => {
+        $(
+            impl<$($generics)*> Poolable for $ty {
+                #[inline]
+                fn create() -> Self {
+                    <$ty>::default()
+                }
+            }
+        )*
+    };
+}
+
+poolable_default!(
+    {T: Send + 'static} Vec<T>,
+    {T: Send + 'static} VecDeque<T>,
+    {T: Ord + Send + 'static} BinaryHeap<T>,
+    {K: Eq + Hash + Send + 'static, V: Send + 'static, S: BuildHasher + Default + Send + 'static} HashMap<K, V, S>,
+    {T: Eq + Hash + Send + 'static, S: BuildHasher + Default + Send + 'static} HashSet<T, S>,
+    {K: Ord + Send + 'static, V: Send + 'static} BTreeMap<K, V>,
+    {T: Ord + Send + 'static} BTreeSet<T>,
+);
+
+impl<T: Poolable> Poolable for Box<T> {
+    #[inline]
+    fn create() -> Self {
+        Box::new(T::create())
+    }
+}
