@@ -46,17 +46,28 @@
 //! ```
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
+mod builder;
+mod guard;
+mod local;
+mod pool;
 mod poolable;
 mod reset;
+mod shared;
 mod shrink;
+mod stats;
+mod sync;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
+pub use builder::PoolBuilder;
+pub use guard::{OwnedPooled, Pooled};
+pub use pool::{Pool, DEFAULT_MAX_IDLE};
 pub use poolable::Poolable;
 pub use reset::Reset;
 pub use shrink::Shrink;
+pub use stats::PoolStats;
 
 /// Derives [`Reset`]: every field is reset by its own `Reset`, unless a `#[pool(..)]` attribute
 /// says otherwise. See the [pool-derive documentation](pool_derive) for the attributes.

@@ -1,0 +1,201 @@
+//! The guards [`Pooled`] and [`OwnedPooled`]: a value out of a pool, given back on drop.
+
+use crate::sync::StdArc as Arc;
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+
+use crate::{Pool, Poolable};
+
+/// A value taken from a [`Pool`] by [`Pool::get`]. Dropping it resets the value and gives it
+/// back to the pool.
+///
+/// It derefs to `T`. [`Pooled::detach`] keeps the value instead, and [`Pooled::discard`] drops
+/// it. The guard borrows its pool; to move a value to another thread or an async task with no
+/// borrow, use [`Pool::get_owned`].
+///
+/// ```
+/// use pool_core::{Pool, Pooled};
+///
+/// let pool: Pool<Vec<u8>> = Pool::new();
+/// let mut buf = pool.get();
+/// buf.extend_from_slice(b"abc");
+/// let kept: Vec<u8> = Pooled::detach(buf); // the caller owns it now
+/// assert_eq!(kept, b"abc");
+/// assert_eq!(pool.stats().detached, 1);
+/// ```
+#[must_use = "dropping the guard at once gives the value straight back to the pool"]
+pub struct Pooled<'a, T: Poolable> {
+    pool: &'a Pool<T>,
+    /// `Some` until the guard ends.
+    value: Option<Box<T>>,
+}
+
+/// A value taken from a pool in an [`Arc`] by [`Pool::get_owned`]. Like [`Pooled`], but it
+/// holds a clone of the `Arc` instead of a borrow, so it is `'static` and can move to another
+/// thread or into an async task.
+///
+/// ```
+/// use std::sync::Arc;
+/// use pool_core::{OwnedPooled, Pool};
+///
+/// let pool = Arc::new(Pool::<String>::new());
+/// let mut name = pool.get_owned();
+/// let worker = std::thread::spawn(move || {
+///     name.push_str("from a worker");
+///     name.len()
+/// });
+/// assert_eq!(worker.join().unwrap(), 13);
+/// assert_eq!(pool.stats().returned, 1);
+/// ```
+#[must_use = "dropping the guard at once gives the value straight back to the pool"]
+pub struct OwnedPooled<T: Poolable> {
+    pool: Arc<Pool<T>>,
+    /// `Some` until the guard ends.
+    value: Option<Box<T>>,
+}
+
+impl<'a, T: Poolable> Pooled<'a, T> {
+    pub(crate) fn new(pool: &'a Pool<T>, value: Box<T>) -> Self {
+        Pooled {
+            pool,
+            value: Some(value),
+        }
+    }
+
+    /// Takes the value out of the pool for good: the caller owns it, and the pool counts it
+    /// as detached.
+    pub fn detach(mut this: Self) -> T {
+        let value = take(&mut this.value);
+        this.pool.forget_detached();
+        *value
+    }
+
+    /// Drops the value instead of giving it back, for a value that should not be reused (it
+    /// grew too large, or holds something the reset cannot undo).
+    ///
+    /// ```
+    /// use pool_core::{Pool, Pooled};
+    ///
+    /// let pool: Pool<Vec<u8>> = Pool::new();
+    /// let mut buf = pool.get();
+    /// buf.resize(1 << 20, 0);
+    /// Pooled::discard(buf); // too big to keep around
+    /// assert_eq!((pool.idle(), pool.stats().discarded), (0, 1));
+    /// ```
+    pub fn discard(mut this: Self) {
+        drop(take(&mut this.value));
+        this.pool.forget_discarded();
+    }
+
+    /// The pool this value came from.
+    pub fn pool(this: &Self) -> &'a Pool<T> {
+        this.pool
+    }
+}
+
+impl<T: Poolable> OwnedPooled<T> {
+    pub(crate) fn new(pool: Arc<Pool<T>>, value: Box<T>) -> Self {
+        OwnedPooled {
+            pool,
+            value: Some(value),
+        }
+    }
+
+    /// Takes the value out of the pool for good, like [`Pooled::detach`].
+    pub fn detach(mut this: Self) -> T {
+        let value = take(&mut this.value);
+        this.pool.forget_detached();
+        *value
+    }
+
+    /// Drops the value instead of giving it back, like [`Pooled::discard`].
+    pub fn discard(mut this: Self) {
+        drop(take(&mut this.value));
+        this.pool.forget_discarded();
+    }
+
+    /// The pool this value came from.
+    pub fn pool(this: &Self) -> &Arc<Pool<T>> {
+        &this.pool
+    }
+}
+
+/// Ends a guard: takes its value, leaving `None` so its `Drop` does nothing more.
+fn take<T>(value: &mut Option<Box<T>>) -> Box<T> {
+    match value.take() {
+        Some(value) => value,
+        // Only `detach`, `discard` and `drop` take the value, each once, and each consumes
+        // the guard; no safe code can see a guard after that.
+        None => unreachable!("a pool guard's value was taken twice"),
+    }
+}
+
+/// Borrows a live guard's value.
+#[inline]
+fn live<T>(value: &Option<Box<T>>) -> &T {
+    match value {
+        Some(value) => value,
+        None => unreachable!("a pool guard was used after it ended"),
+    }
+}
+
+/// Borrows a live guard's value mutably.
+#[inline]
+fn live_mut<T>(value: &mut Option<Box<T>>) -> &mut T {
+    match value {
+        Some(value) => value,
+        None => unreachable!("a pool guard was used after it ended"),
+    }
+}
+
+/// `Deref`, `DerefMut`, `AsRef`, `AsMut`, `Debug` and the returning `Drop`, for both guards.
+macro_rules! guard_impls {
+    ($guard:ident $(<$lt:lifetime>)?) => {
+        impl<$($lt,)? T: Poolable> Deref for $guard<$($lt,)? T> {
+            type Target = T;
+
+            #[inline]
+            fn deref(&self) -> &T {
+                live(&self.value)
+            }
+        }
+
+        impl<$($lt,)? T: Poolable> DerefMut for $guard<$($lt,)? T> {
+            #[inline]
+            fn deref_mut(&mut self) -> &mut T {
+                live_mut(&mut self.value)
+            }
+        }
+
+        impl<$($lt,)? T: Poolable> AsRef<T> for $guard<$($lt,)? T> {
+            fn as_ref(&self) -> &T {
+                self
+            }
+        }
+
+        impl<$($lt,)? T: Poolable> AsMut<T> for $guard<$($lt,)? T> {
+            fn as_mut(&mut self) -> &mut T {
+                self
+            }
+        }
+
+        impl<$($lt,)? T: Poolable + fmt::Debug> fmt::Debug for $guard<$($lt,)? T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(&**self, f)
+            }
+        }
+
+        impl<$($lt,)? T: Poolable> Drop for $guard<$($lt,)? T> {
+            /// Resets the value and gives it back to the pool, which keeps it if it has room.
+            #[inline]
+            fn drop(&mut self) {
+                if let Some(value) = self.value.take() {
+                    self.pool.recycle(value);
+                }
+            }
+        }
+    };
+}
+
+guard_impls!(Pooled<'a>);
+guard_impls!(OwnedPooled);

@@ -1,0 +1,308 @@
+//! Each thread's private cache of idle values, one per pool it uses: the fast path.
+//!
+//! A get pops from the cache and a return pushes to it, with no atomic operation and no lock;
+//! the cache talks to the pool's [`Shared`] part only once per `batch` operations (to refill,
+//! spill or reserve room) and when a trim or clear has happened since its last operation.
+//! The design follows Go's per-P private pools and Bonwick's per-CPU magazines, with the
+//! idle budget of .NET's `ArrayPool` made a hard bound by slot accounting (see `shared.rs`).
+
+use std::any::Any;
+use std::cell::RefCell;
+
+use crate::shared::Shared;
+use crate::stats::LocalCounts;
+use crate::sync::Arc;
+
+/// A thread's cache for one pool.
+#[derive(Debug)]
+pub(crate) struct LocalCache<T> {
+    shared: Arc<Shared<T>>,
+    /// Idle values, newest last.
+    values: Vec<Box<T>>,
+    /// Slots this cache holds: room for `reserved - values.len()` more values without asking
+    /// the shared budget.
+    reserved: usize,
+    /// The trim generation this cache's values belong to.
+    epoch: u64,
+    pub(crate) counts: LocalCounts,
+}
+
+impl<T> LocalCache<T> {
+    pub(crate) fn new(shared: Arc<Shared<T>>) -> Self {
+        let epoch = shared.current_epoch();
+        LocalCache {
+            shared,
+            values: Vec::new(),
+            reserved: 0,
+            epoch,
+            counts: LocalCounts::default(),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Catches up with trims and clears made since this cache's last operation.
+    #[inline]
+    fn sync(&mut self, trash: &mut Vec<Box<T>>) {
+        if self.epoch != self.shared.epoch() {
+            self.give_back(trash);
+        }
+    }
+
+    /// Hands every value and slot back to the shared part (see [`Shared::take_back`]).
+    #[cold]
+    fn give_back(&mut self, trash: &mut Vec<Box<T>>) {
+        self.epoch = self
+            .shared
+            .take_back(self.epoch, &mut self.values, self.reserved, trash);
+        self.reserved = 0;
+    }
+
+    /// Takes an idle value, refilling from the shared store when the cache is empty; `None`
+    /// means the caller must create one. Counts the get either way.
+    #[inline]
+    pub(crate) fn pop(&mut self, trash: &mut Vec<Box<T>>) -> Option<Box<T>> {
+        self.sync(trash);
+        let value = match self.values.pop() {
+            Some(value) => value,
+            None => self.refill()?,
+        };
+        self.counts.reused += 1;
+        self.counts.taken += 1;
+        if self.reserved - self.values.len() > self.shared.batch {
+            self.release_slack();
+        }
+        Some(value)
+    }
+
+    #[cold]
+    fn refill(&mut self) -> Option<Box<T>> {
+        let shared = &*self.shared;
+        self.reserved += shared.refill(&mut self.values, shared.batch);
+        if self.reserved > shared.local_cap {
+            shared.release(self.reserved - shared.local_cap);
+            self.reserved = shared.local_cap;
+        }
+        self.values.pop()
+    }
+
+    /// Keeps at most `batch / 2` empty reserved slots, so a thread that takes values and
+    /// sends them elsewhere does not sit on the budget.
+    #[cold]
+    fn release_slack(&mut self) {
+        let keep = self.values.len() + self.shared.batch / 2;
+        self.shared.release(self.reserved - keep);
+        self.reserved = keep;
+    }
+
+    /// Keeps a reset value if there is room in this cache or the pool's budget; gives it back
+    /// otherwise (the pool is full), for the caller to drop outside any borrow.
+    #[inline]
+    pub(crate) fn push(&mut self, value: Box<T>, trash: &mut Vec<Box<T>>) -> Result<(), Box<T>> {
+        self.sync(trash);
+        if self.values.len() >= self.reserved && !self.make_room() {
+            self.counts.discarded += 1;
+            return Err(value);
+        }
+        self.values.push(value);
+        self.counts.returned += 1;
+        Ok(())
+    }
+
+    /// Spills half the cache to the shared store when it is full, then reserves slots from
+    /// the budget. Returns whether there is room for one more value.
+    #[cold]
+    fn make_room(&mut self) -> bool {
+        let shared = &*self.shared;
+        if self.values.len() >= shared.local_cap && shared.local_cap > 0 {
+            let n = shared.batch.min(self.values.len());
+            shared.spill(&mut self.values, n);
+            self.reserved -= n;
+        }
+        let want = shared.batch.min(shared.local_cap - self.reserved);
+        self.reserved += shared.take_free(want);
+        self.values.len() < self.reserved
+    }
+
+    /// Runs a trim or clear's effect on this cache now rather than at its next operation.
+    pub(crate) fn catch_up(&mut self, trash: &mut Vec<Box<T>>) {
+        self.sync(trash);
+    }
+
+    /// The slots this cache holds; for models.
+    #[cfg(any(test, loom))]
+    pub(crate) fn reserved(&self) -> usize {
+        self.reserved
+    }
+}
+
+impl<T> Drop for LocalCache<T> {
+    /// The thread exits (or the pool closed): idle values go back to the shared store, or are
+    /// dropped and counted, and the private counts join the shared ones.
+    fn drop(&mut self) {
+        let mut trash = Vec::new();
+        self.give_back(&mut trash);
+        self.shared.counters.absorb(&self.counts);
+        drop(trash);
+    }
+}
+
+/// A pool's index in every thread's [`Registry`]. Indexes are reused once a pool's shared part
+/// is gone, which is only after every thread's cache for it is gone (each holds an `Arc`), so an
+/// index names at most one live pool, and a thread's entry at that index is that pool's cache.
+#[derive(Debug)]
+pub(crate) struct CacheId(usize);
+
+/// Indexes free for reuse, and the next never-used one.
+static IDS: std::sync::Mutex<(Vec<usize>, usize)> = std::sync::Mutex::new((Vec::new(), 0));
+
+impl CacheId {
+    pub(crate) fn acquire() -> Self {
+        let mut ids = IDS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (free, next) = &mut *ids;
+        CacheId(free.pop().unwrap_or_else(|| {
+            *next += 1;
+            *next - 1
+        }))
+    }
+
+    fn index(&self) -> usize {
+        self.0
+    }
+}
+
+impl Drop for CacheId {
+    fn drop(&mut self) {
+        let mut ids = IDS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        ids.0.push(self.0);
+    }
+}
+
+/// What the registry needs of a cache whatever its pool's value type.
+trait Entry {
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+    fn is_closed(&self) -> bool;
+}
+
+impl<T: 'static> Entry for LocalCache<T> {
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+
+    fn is_closed(&self) -> bool {
+        self.shared.is_closed()
+    }
+}
+
+/// A thread's caches, indexed by [`CacheId`]. Dropped when the thread exits, which hands
+/// every cache's values back to its pool.
+#[derive(Default)]
+struct Registry {
+    caches: Vec<Option<Box<dyn Entry>>>,
+}
+
+thread_local! {
+    static REGISTRY: RefCell<Registry> = const { RefCell::new(Registry { caches: Vec::new() }) };
+}
+
+impl Registry {
+    #[inline]
+    fn cache<T: 'static>(
+        &mut self,
+        shared: &Arc<Shared<T>>,
+        swept: &mut Vec<Box<dyn Entry>>,
+    ) -> Option<&mut LocalCache<T>> {
+        let index = shared.id.index();
+        if !matches!(self.caches.get(index), Some(Some(_))) {
+            self.insert(shared, swept);
+        }
+        let entry = self.caches.get_mut(index)?.as_mut()?;
+        entry.as_any_mut().downcast_mut()
+    }
+
+    /// Makes this thread's cache for a pool, and sweeps out the caches of dropped pools.
+    #[cold]
+    fn insert<T: 'static>(&mut self, shared: &Arc<Shared<T>>, swept: &mut Vec<Box<dyn Entry>>) {
+        for slot in &mut self.caches {
+            if slot.as_ref().is_some_and(|entry| entry.is_closed()) {
+                swept.extend(slot.take());
+            }
+        }
+        let index = shared.id.index();
+        if self.caches.len() <= index {
+            self.caches.resize_with(index + 1, || None);
+        }
+        self.caches[index] = Some(Box::new(LocalCache::new(Arc::clone(shared))));
+    }
+
+    /// Removes this thread's cache for a pool, if it has one.
+    fn remove(&mut self, index: usize) -> Option<Box<dyn Entry>> {
+        self.caches.get_mut(index)?.take()
+    }
+}
+
+/// Runs `f` on this thread's cache for the pool of `shared`, creating it on first use, and
+/// then drops, outside the cache's borrow, whatever `f` put in its trash (values a trim
+/// dropped, whose `Drop` may use a pool again). Gives `arg` back when the thread has no usable
+/// cache: it is exiting (its registry is gone), or a pool operation was entered from inside
+/// another (the pool runs no user code while it holds the cache, but a user type's `Drop`
+/// run by the registry's own teardown might).
+#[inline]
+pub(crate) fn with_cache<T: 'static, A, R>(
+    shared: &Arc<Shared<T>>,
+    arg: A,
+    f: impl FnOnce(&mut LocalCache<T>, A, &mut Vec<Box<T>>) -> R,
+) -> Result<R, A> {
+    let mut swept = Vec::new();
+    let mut trash = Vec::new();
+    let mut arg = Some(arg);
+    let result = REGISTRY.try_with(|registry| {
+        let mut registry = registry.try_borrow_mut().ok()?;
+        let cache = registry.cache(shared, &mut swept)?;
+        Some(f(cache, arg.take()?, &mut trash))
+    });
+    drop(trash);
+    drop(swept);
+    match (result, arg) {
+        (Ok(Some(result)), _) => Ok(result),
+        (_, Some(arg)) => Err(arg),
+        // `arg` was taken only just before `f` ran, and `f` always returns.
+        (_, None) => unreachable!("the cache closure took its argument and did not return"),
+    }
+}
+
+/// Runs `f` on this thread's cache for the pool of `shared` if it has one (never creating
+/// one), then drops its trash outside the borrow, as [`with_cache`] does.
+pub(crate) fn with_existing_cache<T: 'static, R>(
+    shared: &Shared<T>,
+    f: impl FnOnce(&mut LocalCache<T>, &mut Vec<Box<T>>) -> R,
+) -> Option<R> {
+    let mut trash = Vec::new();
+    let result = REGISTRY
+        .try_with(|registry| {
+            let mut registry = registry.try_borrow_mut().ok()?;
+            let entry = registry.caches.get_mut(shared.id.index())?.as_mut()?;
+            let cache = entry.as_any_mut().downcast_mut()?;
+            Some(f(cache, &mut trash))
+        })
+        .ok()
+        .flatten();
+    drop(trash);
+    result
+}
+
+/// Drops this thread's cache for the pool of `shared` (the pool is being dropped).
+pub(crate) fn remove_cache<T>(shared: &Shared<T>) {
+    let entry = REGISTRY
+        .try_with(|registry| {
+            registry
+                .try_borrow_mut()
+                .ok()
+                .and_then(|mut registry| registry.remove(shared.id.index()))
+        })
+        .ok()
+        .flatten();
+    drop(entry);
+}

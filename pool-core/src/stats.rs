@@ -1,0 +1,121 @@
+//! Pool statistics: the public [`PoolStats`] snapshot and the counters behind it.
+
+use crate::sync::{AtomicU64, Ordering};
+
+/// A snapshot of a pool's counters, from [`Pool::stats`](crate::Pool::stats).
+///
+/// The counters are exact when the pool is quiescent: no guard is out, and every other thread
+/// that used the pool has exited (a live thread's private cache reports to the shared counters
+/// when the thread exits). Then
+/// `created == idle + in_use + discarded + trimmed + detached`.
+///
+/// # Example
+///
+/// ```
+/// use pool_core::Pool;
+///
+/// let pool: Pool<Vec<u8>> = Pool::new();
+/// drop(pool.get()); // created, then returned
+/// drop(pool.get()); // reused, then returned
+/// let stats = pool.stats();
+/// assert_eq!((stats.created, stats.reused, stats.returned), (1, 1, 2));
+/// assert_eq!((stats.idle, stats.in_use), (1, 0));
+/// assert_eq!(stats.hit_rate(), 0.5);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct PoolStats {
+    /// Values made by the pool, plus values handed to [`Pool::put`](crate::Pool::put) from
+    /// outside.
+    pub created: u64,
+    /// Gets served from idle values rather than by creating one.
+    pub reused: u64,
+    /// Values given back, reset and kept.
+    pub returned: u64,
+    /// Values given back but dropped: the pool was full, their reset panicked, or they were
+    /// [discarded](crate::Pooled::discard).
+    pub discarded: u64,
+    /// Idle values dropped by [`Pool::trim`](crate::Pool::trim) or
+    /// [`Pool::clear`](crate::Pool::clear).
+    pub trimmed: u64,
+    /// Values taken out of the pool for good by [`Pooled::detach`](crate::Pooled::detach).
+    pub detached: u64,
+    /// Values idle in the pool now, ready to be handed out.
+    pub idle: usize,
+    /// Values handed out and not yet back: the guards alive now.
+    pub in_use: usize,
+}
+
+impl PoolStats {
+    /// The share of values handed out that were reused rather than made:
+    /// `reused / (reused + created)`, from 0.0 to 1.0, and 0.0 before anything was made.
+    /// Values made by [`Pool::prefill`](crate::Pool::prefill) or handed to
+    /// [`Pool::put`](crate::Pool::put) count as made.
+    pub fn hit_rate(&self) -> f64 {
+        let total = self.reused + self.created;
+        if total == 0 {
+            0.0
+        } else {
+            self.reused as f64 / total as f64
+        }
+    }
+}
+
+/// Event counts a thread keeps privately, without atomics, and adds to the shared
+/// [`Counters`] when its cache is dropped.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct LocalCounts {
+    pub(crate) reused: u64,
+    pub(crate) returned: u64,
+    pub(crate) discarded: u64,
+    /// Values handed out by `get`, from idle or freshly created.
+    pub(crate) taken: u64,
+    /// Guards that ended: returned, discarded or detached.
+    pub(crate) ended: u64,
+}
+
+/// The pool-wide counters: updated on slow paths and when a thread's cache reports.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    pub(crate) created: AtomicU64,
+    pub(crate) reused: AtomicU64,
+    pub(crate) returned: AtomicU64,
+    pub(crate) discarded: AtomicU64,
+    pub(crate) trimmed: AtomicU64,
+    pub(crate) detached: AtomicU64,
+    pub(crate) taken: AtomicU64,
+    pub(crate) ended: AtomicU64,
+}
+
+impl Counters {
+    pub(crate) fn add(counter: &AtomicU64, n: u64) {
+        if n != 0 {
+            counter.fetch_add(n, Ordering::Relaxed);
+        }
+    }
+
+    /// Adds a thread's private counts.
+    pub(crate) fn absorb(&self, local: &LocalCounts) {
+        Self::add(&self.reused, local.reused);
+        Self::add(&self.returned, local.returned);
+        Self::add(&self.discarded, local.discarded);
+        Self::add(&self.taken, local.taken);
+        Self::add(&self.ended, local.ended);
+    }
+
+    /// The shared counters plus one thread's private ones, with `idle` given.
+    pub(crate) fn snapshot(&self, local: &LocalCounts, idle: usize) -> PoolStats {
+        let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        let taken = load(&self.taken) + local.taken;
+        let ended = load(&self.ended) + local.ended;
+        PoolStats {
+            created: load(&self.created),
+            reused: load(&self.reused) + local.reused,
+            returned: load(&self.returned) + local.returned,
+            discarded: load(&self.discarded) + local.discarded,
+            trimmed: load(&self.trimmed),
+            detached: load(&self.detached),
+            idle,
+            in_use: usize::try_from(taken.saturating_sub(ended)).unwrap_or(usize::MAX),
+        }
+    }
+}
