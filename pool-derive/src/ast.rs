@@ -1,0 +1,231 @@
+//! The model the expansion works from: the input type, its variants and fields, each with its
+//! parsed `#[pool(..)]` options (thiserror's `ast.rs`, serde_derive's `internals/ast.rs`).
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote_spanned, ToTokens};
+use syn::spanned::Spanned;
+use syn::{Attribute, DeriveInput, Fields, Generics, Ident, Index, Member, Type};
+
+use crate::attr::{self, ContainerAttrs, FieldAttrs};
+use crate::ctxt::Ctxt;
+
+/// Which derive is running: the two share everything but the `Poolable` impl and its checks.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Derive {
+    /// `#[derive(Reset)]`.
+    Reset,
+    /// `#[derive(Poolable)]`: `Reset` plus `Poolable`.
+    Poolable,
+}
+
+impl Derive {
+    /// The derive as the user wrote it, for messages.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Derive::Reset => "#[derive(Reset)]",
+            Derive::Poolable => "#[derive(Poolable)]",
+        }
+    }
+}
+
+/// The input type.
+pub(crate) struct Container<'a> {
+    /// The type's name.
+    pub(crate) ident: &'a Ident,
+    /// The type's generics, as written.
+    pub(crate) generics: &'a Generics,
+    /// The type's `#[pool(..)]` options.
+    pub(crate) attrs: ContainerAttrs,
+    /// Its fields or variants.
+    pub(crate) data: Data<'a>,
+    /// The derive being expanded.
+    pub(crate) derive: Derive,
+}
+
+/// The shape of the input type.
+pub(crate) enum Data<'a> {
+    /// A struct: its fields (none for a unit struct).
+    Struct(Vec<Field<'a>>),
+    /// An enum: its variants.
+    Enum(Vec<Variant<'a>>),
+    /// A union; not supported, already reported.
+    Union,
+}
+
+/// How a struct or variant writes its fields.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// `{ a: A }`
+    Named,
+    /// `(A)`
+    Tuple,
+    /// nothing
+    Unit,
+}
+
+/// An enum variant.
+pub(crate) struct Variant<'a> {
+    /// The variant's name.
+    pub(crate) ident: &'a Ident,
+    /// How it writes its fields.
+    pub(crate) style: Style,
+    /// Its fields.
+    pub(crate) fields: Vec<Field<'a>>,
+    /// Its `#[default]` attribute, if it is the variant a reset goes back to.
+    pub(crate) default: Option<&'a Attribute>,
+}
+
+/// A field of a struct or variant.
+pub(crate) struct Field<'a> {
+    /// How the field is named in an access (`self.data`, `self.0`).
+    pub(crate) member: Member,
+    /// The field's type.
+    pub(crate) ty: &'a Type,
+    /// Its `#[pool(..)]` options.
+    pub(crate) attrs: FieldAttrs,
+    /// The span of the field's first token after its attributes (its name, or its type for a
+    /// tuple field).
+    pub(crate) start: Span,
+    /// The span of the field type's last token, so generated code spanning `start..end` makes
+    /// an error underline the whole field.
+    pub(crate) end: Span,
+}
+
+impl<'a> Container<'a> {
+    /// Builds the model, reporting bad attributes and unions to `ctxt`.
+    pub(crate) fn from_ast(ctxt: &Ctxt, input: &'a DeriveInput, derive: Derive) -> Self {
+        let name = input.ident.to_string();
+        let attrs = attr::container_attrs(ctxt, &input.attrs, &format!("`{name}`"));
+        let data = match &input.data {
+            syn::Data::Struct(data) => {
+                let owner = format!("`{name}`");
+                Data::Struct(fields(ctxt, &data.fields, &owner))
+            }
+            syn::Data::Enum(data) => Data::Enum(
+                data.variants
+                    .iter()
+                    .map(|variant| Variant::from_ast(ctxt, variant, &name))
+                    .collect(),
+            ),
+            syn::Data::Union(data) => {
+                report_union(ctxt, data.union_token.span, &name, derive);
+                Data::Union
+            }
+        };
+        Container {
+            ident: &input.ident,
+            generics: &input.generics,
+            attrs,
+            data,
+            derive,
+        }
+    }
+
+    /// The path generated code uses for pool_core: `#[pool(crate = ..)]` or `::pool_core`.
+    pub(crate) fn krate(&self) -> TokenStream {
+        match &self.attrs.krate {
+            Some(krate) => krate.value.to_token_stream(),
+            None => quote_spanned!(Span::call_site()=> ::pool_core),
+        }
+    }
+
+    /// Every field of every struct or variant.
+    pub(crate) fn all_fields(&self) -> Box<dyn Iterator<Item = &Field<'a>> + '_> {
+        match &self.data {
+            Data::Struct(fields) => Box::new(fields.iter()),
+            Data::Enum(variants) => Box::new(variants.iter().flat_map(|v| v.fields.iter())),
+            Data::Union => Box::new(std::iter::empty()),
+        }
+    }
+}
+
+impl<'a> Variant<'a> {
+    /// Builds a variant, reporting `#[pool(..)]` written on the variant itself.
+    fn from_ast(ctxt: &Ctxt, variant: &'a syn::Variant, enum_name: &str) -> Self {
+        let name = format!("{enum_name}::{}", variant.ident);
+        attr::reject_variant_attrs(ctxt, &variant.attrs, &name);
+        let owner = format!("`{name}`");
+        Variant {
+            ident: &variant.ident,
+            style: style(&variant.fields),
+            fields: fields(ctxt, &variant.fields, &owner),
+            default: variant
+                .attrs
+                .iter()
+                .find(|attr| attr.path().is_ident("default")),
+        }
+    }
+}
+
+impl<'a> Field<'a> {
+    /// Builds a field; `index` is its position, `owner` names its struct or variant in errors.
+    fn from_ast(ctxt: &Ctxt, field: &'a syn::Field, index: usize, owner: &str) -> Self {
+        let (member, start) = match &field.ident {
+            Some(ident) => (Member::Named(ident.clone()), ident.span()),
+            None => {
+                let span = field.ty.span();
+                let index = u32::try_from(index).unwrap_or(u32::MAX);
+                (Member::Unnamed(Index { index, span }), span)
+            }
+        };
+        let subject = format!("field `{}` of {owner}", member_name(&member));
+        Field {
+            attrs: attr::field_attrs(ctxt, &field.attrs, &subject),
+            end: last_token_span(&field.ty).unwrap_or(start),
+            member,
+            ty: &field.ty,
+            start,
+        }
+    }
+
+    /// The field's name for messages (`data`, `0`).
+    pub(crate) fn name(&self) -> String {
+        member_name(&self.member)
+    }
+}
+
+/// The fields of a struct or variant.
+fn fields<'a>(ctxt: &Ctxt, fields: &'a Fields, owner: &str) -> Vec<Field<'a>> {
+    fields
+        .iter()
+        .enumerate()
+        .map(|(index, field)| Field::from_ast(ctxt, field, index, owner))
+        .collect()
+}
+
+/// How a struct or variant writes its fields.
+fn style(fields: &Fields) -> Style {
+    match fields {
+        Fields::Named(_) => Style::Named,
+        Fields::Unnamed(_) => Style::Tuple,
+        Fields::Unit => Style::Unit,
+    }
+}
+
+/// A member as written in source.
+fn member_name(member: &Member) -> String {
+    match member {
+        Member::Named(ident) => ident.to_string(),
+        Member::Unnamed(index) => index.index.to_string(),
+    }
+}
+
+/// The span of a type's last token (`>` of `Vec<u8>`, `]` of `[u8; 4]`).
+fn last_token_span(ty: &Type) -> Option<Span> {
+    ty.to_token_stream()
+        .into_iter()
+        .last()
+        .map(|token| token.span())
+}
+
+/// Compile error #4: a union has no way to know which field is live, so it cannot be reset.
+fn report_union(ctxt: &Ctxt, span: Span, name: &str, derive: Derive) {
+    ctxt.error(
+        span,
+        format!(
+            "`{}` cannot be used on union `{name}`: a reset cannot know which field is live; \
+             implement `Reset` by hand, or use a struct or an enum",
+            derive.name()
+        ),
+    );
+}

@@ -1,0 +1,180 @@
+//! The field and type options: `skip`, `default`, `reset_with`, `max_capacity`, `new`, `bound`
+//! and `crate`.
+
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
+
+use pool_core::{Poolable, Reset};
+
+fn rewind(cursor: &mut usize) {
+    *cursor = 0;
+}
+
+fn keep_header(buf: &mut Vec<u8>) {
+    buf.truncate(2);
+}
+
+#[derive(Reset)]
+struct Options {
+    #[pool(skip)]
+    shared: Rc<String>,
+    #[pool(skip)]
+    generation: u64,
+    #[pool(default)]
+    fresh: Vec<u8>,
+    #[pool(default)]
+    limit: Option<u32>,
+    #[pool(reset_with = rewind)]
+    cursor: usize,
+    #[pool(reset_with = keep_header, max_capacity = 16)]
+    framed: Vec<u8>,
+    #[pool(max_capacity = 64)]
+    bounded: Vec<u8>,
+    #[pool(max_capacity = 64)]
+    text: String,
+    #[pool(max_capacity = 8)]
+    queue: VecDeque<u32>,
+    #[pool(max_capacity = 8)]
+    map: HashMap<u32, u32>,
+    #[pool(max_capacity = 1024)]
+    small: Vec<u8>,
+}
+
+fn options() -> Options {
+    Options {
+        shared: Rc::new("config".to_owned()),
+        generation: 0,
+        fresh: Vec::new(),
+        limit: None,
+        cursor: 0,
+        framed: Vec::new(),
+        bounded: Vec::new(),
+        text: String::new(),
+        queue: VecDeque::new(),
+        map: HashMap::new(),
+        small: Vec::new(),
+    }
+}
+
+#[test]
+fn skip_leaves_the_field() {
+    let mut o = options();
+    o.generation = 7;
+    o.reset();
+    assert_eq!(o.generation, 7);
+    assert_eq!(*o.shared, "config");
+}
+
+#[test]
+fn default_assigns_default_and_drops_the_buffer() {
+    let mut o = options();
+    o.fresh.extend_from_slice(&[1; 100]);
+    o.limit = Some(3);
+    o.reset();
+    assert_eq!(o.fresh.capacity(), 0);
+    assert_eq!(o.limit, None);
+}
+
+#[test]
+fn reset_with_calls_the_function() {
+    let mut o = options();
+    o.cursor = 9;
+    o.framed.extend_from_slice(b"hdbody");
+    o.reset();
+    assert_eq!(o.cursor, 0);
+    assert_eq!(o.framed, b"hd");
+}
+
+#[test]
+fn max_capacity_shrinks_only_large_buffers() {
+    let mut o = options();
+    o.bounded.extend_from_slice(&[1; 10_000]);
+    o.text.push_str(&"x".repeat(10_000));
+    o.queue.extend(0..1000);
+    o.map.extend((0..1000).map(|i| (i, i)));
+    o.framed.extend_from_slice(&[1; 1000]);
+    o.small.reserve_exact(100);
+    let small_capacity = o.small.capacity();
+    o.reset();
+    assert!(o.bounded.is_empty() && o.bounded.capacity() <= 64);
+    assert!(o.text.is_empty() && o.text.capacity() <= 64);
+    assert!(o.queue.is_empty() && o.queue.capacity() <= 8);
+    // A hash table may round up to its bucket count, but no further.
+    assert!(o.map.is_empty() && o.map.capacity() < 100);
+    assert!(o.framed.len() == 2 && o.framed.capacity() <= 16);
+    // Under the limit: the capacity is kept.
+    assert_eq!(o.small.capacity(), small_capacity);
+}
+
+fn with_room() -> Scratch {
+    Scratch {
+        lines: Vec::with_capacity(32),
+    }
+}
+
+#[derive(Poolable)]
+#[pool(new = with_room)]
+struct Scratch {
+    lines: Vec<String>,
+}
+
+#[derive(Poolable, Default)]
+struct Defaulted {
+    id: u64,
+    data: Vec<u8>,
+}
+
+#[test]
+fn create_calls_new_or_default() {
+    assert!(Scratch::create().lines.capacity() >= 32);
+    let d = Defaulted::create();
+    assert_eq!((d.id, d.data.len()), (0, 0));
+}
+
+#[test]
+fn poolable_also_implements_reset() {
+    let mut s = Scratch::create();
+    s.lines.push("line".to_owned());
+    s.reset();
+    assert!(s.lines.is_empty() && s.lines.capacity() >= 32);
+}
+
+/// `pool_core` under another name, as a crate re-exporting it would see it.
+mod reexport {
+    pub(crate) use pool_core as pool;
+}
+
+#[derive(Poolable, Default)]
+#[pool(crate = reexport::pool)]
+struct ThroughReexport {
+    data: Vec<u8>,
+}
+
+#[test]
+fn crate_path_is_used() {
+    let mut t = ThroughReexport::create();
+    t.data.push(1);
+    Reset::reset(&mut t);
+    assert!(t.data.is_empty());
+}
+
+/// A type whose reset function is generic: the bound says what the inferred one cannot.
+fn clear_all<T>(items: &mut Vec<T>) {
+    items.clear();
+}
+
+#[derive(Reset)]
+#[pool(bound = "")]
+struct Bounded<T> {
+    #[pool(reset_with = clear_all)]
+    items: Vec<T>,
+}
+
+#[test]
+fn bound_replaces_inferred_bounds() {
+    let mut b = Bounded {
+        items: vec![Rc::new(1)],
+    };
+    b.reset();
+    assert!(b.items.is_empty());
+}
