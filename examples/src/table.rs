@@ -1,0 +1,170 @@
+//! Plain-text tables and number formatting for the examples' output.
+
+use std::fmt;
+
+/// A table printed with aligned columns: the first column left-aligned, the others (numbers)
+/// right-aligned.
+///
+/// ```
+/// use pool_examples::table::Table;
+///
+/// let mut table = Table::new(["mode", "ns/op"]);
+/// table.row(["pooled", "3.1"]);
+/// table.row(["fresh", "38.0"]);
+/// assert_eq!(
+///     table.to_string(),
+///     "mode    ns/op\n------  -----\npooled    3.1\nfresh    38.0\n"
+/// );
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// A table with these column names.
+    pub fn new<I, S>(header: I) -> Table
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Table {
+            header: header.into_iter().map(Into::into).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Adds a row; missing cells print empty, extra cells are kept.
+    pub fn row<I, S>(&mut self, cells: I) -> &mut Table
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.rows.push(cells.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The rows added so far.
+    pub fn rows(&self) -> &[Vec<String>] {
+        &self.rows
+    }
+
+    fn widths(&self) -> Vec<usize> {
+        let mut widths = vec![0; self.header.len()];
+        for row in std::iter::once(&self.header).chain(&self.rows) {
+            if widths.len() < row.len() {
+                widths.resize(row.len(), 0);
+            }
+            for (width, cell) in widths.iter_mut().zip(row) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+        widths
+    }
+}
+
+fn write_row(f: &mut fmt::Formatter<'_>, row: &[String], widths: &[usize]) -> fmt::Result {
+    let mut line = String::new();
+    for (i, width) in widths.iter().enumerate() {
+        let cell = row.get(i).map_or("", String::as_str);
+        if i == 0 {
+            line.push_str(&format!("{cell:<width$}"));
+        } else {
+            line.push_str(&format!("  {cell:>width$}"));
+        }
+    }
+    writeln!(f, "{}", line.trim_end())
+}
+
+impl fmt::Display for Table {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let widths = self.widths();
+        write_row(f, &self.header, &widths)?;
+        let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+        write_row(f, &rule, &widths)?;
+        for row in &self.rows {
+            write_row(f, row, &widths)?;
+        }
+        Ok(())
+    }
+}
+
+/// A count with thousands separators: `1234567` as `1,234,567`.
+///
+/// ```
+/// assert_eq!(pool_examples::table::count(1_234_567), "1,234,567");
+/// assert_eq!(pool_examples::table::count(12), "12");
+/// ```
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// A byte size in B, KiB, MiB or GiB; negative sizes (memory given back) keep their sign.
+///
+/// ```
+/// use pool_examples::table::bytes;
+///
+/// assert_eq!(bytes(512), "512 B");
+/// assert_eq!(bytes(4096), "4.0 KiB");
+/// assert_eq!(bytes(3 << 20), "3.0 MiB");
+/// assert_eq!(bytes(-2048), "-2.0 KiB");
+/// ```
+pub fn bytes(n: i64) -> String {
+    let sign = if n < 0 { "-" } else { "" };
+    let n = n.unsigned_abs() as f64;
+    let units = ["KiB", "MiB", "GiB"];
+    if n < 1024.0 {
+        return format!("{sign}{n} B");
+    }
+    let mut value = n / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < units.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{sign}{value:.1} {}", units[unit])
+}
+
+/// A number with `decimals` digits after the point.
+///
+/// ```
+/// assert_eq!(pool_examples::table::fixed(3.14159, 2), "3.14");
+/// ```
+pub fn fixed(x: f64, decimals: usize) -> String {
+    format!("{x:.decimals$}")
+}
+
+/// A ratio as a percentage with one decimal: `0.5` as `50.0%`.
+///
+/// ```
+/// assert_eq!(pool_examples::table::percent(0.9995), "99.9%");
+/// ```
+pub fn percent(ratio: f64) -> String {
+    // Truncate rather than round, so 99.95% never reads as a perfect 100.0%.
+    format!("{:.1}%", (ratio * 1000.0).floor() / 10.0)
+}
+
+/// A rate per second, with a k or M suffix: `1_500_000.0` as `1.50 M`.
+///
+/// ```
+/// assert_eq!(pool_examples::table::rate(1_500_000.0), "1.50 M");
+/// assert_eq!(pool_examples::table::rate(2_500.0), "2.50 k");
+/// ```
+pub fn rate(per_second: f64) -> String {
+    if per_second >= 1e6 {
+        format!("{:.2} M", per_second / 1e6)
+    } else if per_second >= 1e3 {
+        format!("{:.2} k", per_second / 1e3)
+    } else {
+        format!("{per_second:.1}")
+    }
+}
