@@ -1,7 +1,7 @@
 //! Items the derive's generated code names. Not a public API: they may change in any release.
 //!
 //! Each helper trait exists for its `#[diagnostic::on_unimplemented]`: the derive routes an extra
-//! check (`Self` has `Default`, a `reset_with` function has the right signature) through it, so
+//! check (`Self` or a field has `Default`, a `reset_with` function has the right signature) through it, so
 //! the error a user sees names the mistake and the way out instead of a bare "trait bound not
 //! satisfied". (A `Poolable` field that is not `Send` needs no helper: the derive adds
 //! `FieldType: Send` to the impl's where-clause, spanned at the field, and the compiler's own
@@ -21,6 +21,25 @@ pub trait CreateDefault: Sized {
 impl<T: Default> CreateDefault for T {
     #[inline]
     fn create_default() -> Self {
+        T::default()
+    }
+}
+
+/// A field the derive builds with `Default::default()`: one marked `#[pool(default)]`, or any
+/// field of an enum's `#[default]` variant (a reset from another variant builds that variant).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `Default`, which a reset needs to build this field",
+    label = "`{Self}` does not implement `Default`",
+    note = "a reset builds a `#[pool(default)]` field, and every field of an enum's `#[default]` variant, with `Default::default()`; implement `Default` for `{Self}`, or choose another `#[pool(..)]` option (or another `#[default]` variant)"
+)]
+pub trait DefaultField: Sized {
+    /// Makes a value with `Default::default()`.
+    fn default_field() -> Self;
+}
+
+impl<T: Default> DefaultField for T {
+    #[inline]
+    fn default_field() -> Self {
         T::default()
     }
 }

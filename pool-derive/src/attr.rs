@@ -80,8 +80,8 @@ pub(crate) fn container_attrs(ctxt: &Ctxt, attrs: &[Attribute], subject: &str) -
 /// Reports any `#[pool(..)]` on an enum variant: no option applies to a variant as a whole.
 pub(crate) fn reject_variant_attrs(ctxt: &Ctxt, attrs: &[Attribute], variant: &str) {
     for attr in pool_attrs(attrs) {
-        ctxt.error(
-            attr.span(),
+        ctxt.error_spanned_by(
+            attr,
             format!(
                 "`#[pool(..)]` has no options for an enum variant (on `{variant}`); put field \
                  options on the fields of the `#[default]` variant"
@@ -203,7 +203,18 @@ fn crate_path(meta: &ParseNestedMeta) -> syn::Result<Path> {
 /// `bound = "T: Reset, U: Default"`: where-clause predicates written in a string, as serde does.
 fn bound(meta: &ParseNestedMeta) -> syn::Result<Vec<WherePredicate>> {
     let lit = meta.value()?.parse::<LitStr>()?;
-    let predicates = lit.parse_with(Punctuated::<WherePredicate, Token![,]>::parse_terminated)?;
+    let predicates = lit
+        .parse_with(Punctuated::<WherePredicate, Token![,]>::parse_terminated)
+        .map_err(|err| {
+            syn::Error::new(
+                lit.span(),
+                format!(
+                    "`#[pool(bound = \"...\")]` holds where-clause predicates, and this is not \
+                     one ({err}); write them as in a `where` clause, for example \
+                     `bound = \"T: Reset + Send\"`"
+                ),
+            )
+        })?;
     Ok(predicates.into_iter().collect())
 }
 

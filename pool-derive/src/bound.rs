@@ -15,6 +15,7 @@ use quote::{quote, quote_spanned, ToTokens};
 use syn::{Generics, Type};
 
 use crate::ast::{Container, Data, Field};
+use crate::respan::respan;
 
 /// The where-clause of the `Reset` impl: the type's own predicates plus the inferred ones (or
 /// those of `#[pool(bound = "...")]`).
@@ -68,6 +69,8 @@ fn reset_predicates(cont: &Container) -> Vec<TokenStream> {
     let mut push = |field: &Field, bound: TokenStream| {
         if mentions(field.ty, &params) {
             let ty = field.ty;
+            // The whole bound at the field: an unsatisfied predicate points there.
+            let bound = respan(&bound, field.end);
             predicates.push(quote_spanned!(field.end=> #ty: #bound));
         }
     };

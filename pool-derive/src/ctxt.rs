@@ -18,6 +18,11 @@ impl Ctxt {
         self.push(syn::Error::new(span, msg));
     }
 
+    /// Records an error covering all of `tokens` (an attribute from `#` to `]`).
+    pub(crate) fn error_spanned_by(&self, tokens: impl quote::ToTokens, msg: impl Display) {
+        self.push(syn::Error::new_spanned(tokens, msg));
+    }
+
     /// Records an error from syn (for example a parse error inside `#[pool(..)]`).
     pub(crate) fn push(&self, err: syn::Error) {
         self.errors.borrow_mut().push(err);

@@ -160,6 +160,7 @@ mod attr;
 mod bound;
 mod ctxt;
 mod expand;
+mod respan;
 mod validate;
 
 #[cfg(test)]

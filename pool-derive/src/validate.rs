@@ -3,7 +3,6 @@
 //! in one compiler run.
 
 use proc_macro2::Span;
-use syn::spanned::Spanned;
 use syn::GenericParam;
 
 use crate::ast::{Container, Data, Derive, Field, Variant};
@@ -91,7 +90,7 @@ fn check_new_needs_poolable(ctxt: &Ctxt, cont: &Container) {
 
 /// Compile error #5: a reset must know which variant to go back to.
 fn check_enum_default(ctxt: &Ctxt, cont: &Container, variants: &[Variant]) {
-    let mut defaults = variants.iter().filter_map(|variant| variant.default);
+    let mut defaults = variants.iter().filter(|variant| variant.default.is_some());
     let Some(first) = defaults.next() else {
         ctxt.error(
             cont.ident.span(),
@@ -107,11 +106,11 @@ fn check_enum_default(ctxt: &Ctxt, cont: &Container, variants: &[Variant]) {
     };
     for second in defaults {
         ctxt.duplicate(
-            first.span(),
-            second.span(),
+            first.ident.span(),
+            second.ident.span(),
             format!(
-                "enum `{}` has more than one `#[default]` variant; keep one",
-                cont.ident
+                "enum `{}` has more than one `#[default]` variant (`{}` and `{}`); keep one",
+                cont.ident, first.ident, second.ident
             ),
         );
     }

@@ -7,6 +7,7 @@ use syn::Member;
 
 use crate::ast::{Container, Data, Field, Style, Variant};
 use crate::bound;
+use crate::respan::respan;
 
 /// `impl Reset for Type { fn reset(&mut self) { .. } }`.
 pub(crate) fn impl_reset(cont: &Container) -> TokenStream {
@@ -64,7 +65,7 @@ fn reset_enum(variants: &[Variant], krate: &TokenStream) -> TokenStream {
     // With a single variant the value always is the default one: no other arm, which would be
     // unreachable.
     let other_arm = (variants.len() > 1).then(|| {
-        let build = build_default_variant(default);
+        let build = build_default_variant(default, krate);
         quote!(_ => *self = #build,)
     });
     quote! {
@@ -78,12 +79,12 @@ fn reset_enum(variants: &[Variant], krate: &TokenStream) -> TokenStream {
 }
 
 /// `Self::Variant { a: Default::default(), .. }` in the variant's own style.
-fn build_default_variant(variant: &Variant) -> TokenStream {
+fn build_default_variant(variant: &Variant, krate: &TokenStream) -> TokenStream {
     let ident = variant.ident;
-    let values = variant.fields.iter().map(|field| {
-        let ty = field.ty;
-        quote_spanned!(field.end=> <#ty as ::core::default::Default>::default())
-    });
+    let values = variant
+        .fields
+        .iter()
+        .map(|field| default_value(field, krate));
     match variant.style {
         Style::Named => {
             let members = variant.fields.iter().map(|field| &field.member);
@@ -142,11 +143,11 @@ fn reset_field(field: &Field, place: &Place, krate: &TokenStream) -> TokenStream
         return TokenStream::new();
     }
     if attrs.default.is_some() {
-        let ty = field.ty;
-        return quote_spanned! {end=>
-            #at_field = <#ty as ::core::default::Default>::default();
-        };
+        let value = default_value(field, krate);
+        return quote_spanned!(end=> #at_field = #value;);
     }
+    // The crate path keeps the call-site span: the compiler then labels the derive as the
+    // caller ("required by a bound introduced by this call") and the field as the culprit.
     let mut statements = match &attrs.reset_with {
         Some(reset_with) => {
             let path = &reset_with.value;
@@ -164,4 +165,12 @@ fn reset_field(field: &Field, place: &Place, krate: &TokenStream) -> TokenStream
         });
     }
     statements
+}
+
+/// `Default::default()` for a field, through a helper trait whose message says why the reset
+/// needs `Default`, spanned at the field's type.
+fn default_value(field: &Field, krate: &TokenStream) -> TokenStream {
+    let ty = field.ty;
+    let krate = respan(krate, field.end);
+    quote_spanned!(field.end=> <#ty as #krate::__private::DefaultField>::default_field())
 }

@@ -1,0 +1,9 @@
+use pool_core::Reset;
+
+#[derive(Reset)]
+struct Task {
+    #[pool(skip, default)]
+    id: u64,
+}
+
+fn main() {}

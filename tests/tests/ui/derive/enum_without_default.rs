@@ -1,0 +1,9 @@
+use pool_core::Reset;
+
+#[derive(Reset)]
+enum Body {
+    Empty,
+    Bytes(Vec<u8>),
+}
+
+fn main() {}

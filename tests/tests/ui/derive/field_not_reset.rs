@@ -1,0 +1,11 @@
+use std::fs::File;
+
+use pool_core::Reset;
+
+#[derive(Reset)]
+struct Task {
+    id: u64,
+    handle: File,
+}
+
+fn main() {}

@@ -1,0 +1,103 @@
+//! The derives in a module that shadows prelude and std names, under `#![deny(warnings)]`.
+#![deny(warnings)]
+#![allow(dead_code)]
+
+mod shadow {
+    #![allow(non_camel_case_types, non_snake_case)]
+
+    pub struct Option;
+    pub struct Result;
+    pub struct Some;
+    pub struct None;
+    pub struct Ok;
+    pub struct Err;
+    pub struct Default;
+    pub struct Send;
+    pub struct Sized;
+    pub struct Vec;
+    pub struct Box;
+    pub struct String;
+    pub struct Reset;
+    pub struct Poolable;
+    pub struct Shrink;
+    pub struct Pool;
+    pub mod core {}
+    pub mod std {}
+    pub mod pool_core {}
+    pub fn reset_with() {}
+    pub fn create() {}
+}
+
+mod user {
+    // In scope, unused: generated code that named any of them unqualified would not compile.
+    #[allow(unused_imports)]
+    use crate::shadow::*;
+
+    fn rewind(cursor: &mut u32) {
+        *cursor = 0;
+    }
+
+    #[derive(::pool_core::Poolable)]
+    #[pool(global(max_idle = 4))]
+    pub struct Task {
+        id: u64,
+        data: ::std::vec::Vec<u8>,
+        note: ::std::option::Option<::std::string::String>,
+        #[pool(max_capacity = 16)]
+        bounded: ::std::vec::Vec<u8>,
+        #[pool(default)]
+        fresh: ::std::vec::Vec<u8>,
+        #[pool(reset_with = rewind)]
+        cursor: u32,
+        #[pool(skip)]
+        generation: u64,
+        boxed: ::std::boxed::Box<[u8; 4]>,
+    }
+
+    impl ::std::default::Default for Task {
+        fn default() -> Self {
+            Task {
+                id: 0,
+                data: ::std::vec::Vec::new(),
+                note: ::std::option::Option::None,
+                bounded: ::std::vec::Vec::new(),
+                fresh: ::std::vec::Vec::new(),
+                cursor: 0,
+                generation: 0,
+                boxed: ::std::boxed::Box::new([0; 4]),
+            }
+        }
+    }
+
+    #[derive(::pool_core::Poolable, ::std::default::Default)]
+    pub enum Body {
+        #[default]
+        Empty,
+        Bytes(::std::vec::Vec<u8>),
+    }
+
+    #[derive(::pool_core::Reset)]
+    pub enum Slot<T> {
+        #[default]
+        Full(::std::vec::Vec<T>, #[pool(skip)] u8),
+        Gone,
+    }
+
+    #[derive(::pool_core::Reset)]
+    pub struct Pair(pub u8, pub ::std::vec::Vec<u8>);
+
+    #[derive(::pool_core::Reset)]
+    pub struct Unit;
+
+    pub fn use_them() {
+        let _ = Task::pool().get();
+        let mut body = <Body as ::pool_core::Poolable>::create();
+        ::pool_core::Reset::reset(&mut body);
+        let mut slot: Slot<u8> = Slot::Gone;
+        ::pool_core::Reset::reset(&mut slot);
+    }
+}
+
+fn main() {
+    user::use_them();
+}
