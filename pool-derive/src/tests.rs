@@ -1,1 +1,202 @@
-//! Snapshot tests of the generated code.
+//! Snapshot tests of the generated code (insta + prettyplease), so a change in what the derives
+//! emit shows up in review. Update with `INSTA_UPDATE=always cargo test -p pool-derive`, then
+//! read the `.snap` diff.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ast::Derive;
+
+/// Runs a derive on `input` and pretty-prints what it emits.
+fn expand(derive: Derive, input: TokenStream) -> String {
+    let input: syn::DeriveInput = syn::parse2(input).expect("test input is a type definition");
+    let output = crate::expand::derive(&input, derive);
+    let file: syn::File = syn::parse2(output).expect("generated code parses as items");
+    prettyplease::unparse(&file)
+}
+
+#[test]
+fn named_struct_with_every_field_option() {
+    insta::assert_snapshot!(expand(
+        Derive::Reset,
+        quote! {
+            struct Task {
+                id: u64,
+                data: Vec<u8>,
+                #[pool(skip)]
+                shared: Rc<Config>,
+                #[pool(default)]
+                limit: Option<u32>,
+                #[pool(reset_with = rewind)]
+                cursor: usize,
+                #[pool(max_capacity = 4096)]
+                buf: Vec<u8>,
+                #[pool(reset_with = keep_header, max_capacity = 64)]
+                framed: Vec<u8>,
+            }
+        }
+    ));
+}
+
+#[test]
+fn tuple_and_unit_structs() {
+    let tuple = expand(
+        Derive::Reset,
+        quote!(
+            struct Pair(u8, #[pool(skip)] u8, Vec<u8>);
+        ),
+    );
+    let unit = expand(
+        Derive::Reset,
+        quote!(
+            struct Marker;
+        ),
+    );
+    insta::assert_snapshot!(format!("{tuple}\n{unit}"));
+}
+
+#[test]
+fn enum_with_data_in_default_variant() {
+    insta::assert_snapshot!(expand(
+        Derive::Reset,
+        quote! {
+            enum Body {
+                Empty,
+                #[default]
+                Bytes {
+                    data: Vec<u8>,
+                    #[pool(skip)]
+                    generation: u64,
+                    #[pool(max_capacity = 16)]
+                    small: Vec<u8>,
+                },
+                Text(String),
+            }
+        }
+    ));
+}
+
+#[test]
+fn enum_with_unit_default_and_single_variant_enum() {
+    let unit = expand(
+        Derive::Poolable,
+        quote!(
+            enum State {
+                #[default]
+                Idle,
+                Busy(String),
+            }
+        ),
+    );
+    let single = expand(
+        Derive::Reset,
+        quote!(
+            enum Only {
+                #[default]
+                One(Vec<u8>),
+            }
+        ),
+    );
+    insta::assert_snapshot!(format!("{unit}\n{single}"));
+}
+
+#[test]
+fn generic_struct_bounds_per_field_type() {
+    insta::assert_snapshot!(expand(
+        Derive::Reset,
+        quote! {
+            struct Batch<T, U: Clone, const N: usize>
+            where
+                T: Copy,
+            {
+                items: Vec<T>,
+                pair: (T, U),
+                again: Vec<T>,
+                #[pool(default)]
+                fresh: Option<U>,
+                #[pool(skip)]
+                kept: U,
+                buf: [u8; N],
+                count: usize,
+            }
+        }
+    ));
+}
+
+#[test]
+fn generic_poolable() {
+    insta::assert_snapshot!(expand(
+        Derive::Poolable,
+        quote! {
+            struct Cache<K: Eq + Hash, V> {
+                #[pool(max_capacity = 32)]
+                map: HashMap<K, V>,
+                hits: u64,
+            }
+        }
+    ));
+}
+
+#[test]
+fn poolable_with_new_crate_and_global() {
+    insta::assert_snapshot!(expand(
+        Derive::Poolable,
+        quote! {
+            #[pool(new = Task::with_room, crate = framework::pooling)]
+            #[pool(global(max_idle = 64))]
+            struct Task {
+                data: Vec<u8>,
+            }
+        }
+    ));
+}
+
+#[test]
+fn poolable_global_default_max_idle() {
+    insta::assert_snapshot!(expand(
+        Derive::Poolable,
+        quote! {
+            #[pool(global)]
+            struct Task {
+                id: u64,
+            }
+        }
+    ));
+}
+
+#[test]
+fn bound_replaces_inferred_predicates() {
+    insta::assert_snapshot!(expand(
+        Derive::Poolable,
+        quote! {
+            #[pool(bound = "T: Reset + Send + Default")]
+            struct Wrapper<T> {
+                value: T,
+                id: u64,
+            }
+        }
+    ));
+}
+
+#[test]
+fn errors_come_with_stub_impls() {
+    insta::assert_snapshot!(expand(
+        Derive::Poolable,
+        quote! {
+            struct Task<'a> {
+                #[pool(clear)]
+                name: &'a str,
+                #[pool(skip, default)]
+                id: u64,
+            }
+        }
+    ));
+}
+
+#[test]
+fn union_is_refused_with_stub_impls() {
+    insta::assert_snapshot!(expand(
+        Derive::Reset,
+        quote!(union Bits { int: u32, float: f32 })
+    ));
+}
