@@ -32,6 +32,12 @@ impl fmt::Display for ArgError {
 
 impl std::error::Error for ArgError {}
 
+impl From<&str> for ArgError {
+    fn from(message: &str) -> Self {
+        ArgError(message.to_owned())
+    }
+}
+
 impl Args {
     /// The arguments the program was started with.
     pub fn from_env() -> Args {
