@@ -57,6 +57,9 @@ mod shrink;
 mod stats;
 mod sync;
 
+#[cfg(all(test, loom))]
+mod loom_tests;
+
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;

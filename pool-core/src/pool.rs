@@ -6,7 +6,9 @@ use std::sync::OnceLock;
 
 use crate::builder::PoolBuilder;
 use crate::guard::{OwnedPooled, Pooled};
-use crate::local::{remove_cache, with_cache, with_existing_cache, CacheId};
+use crate::local::{
+    pop_fast, push_fast, remove_cache, with_cache, with_existing_cache, CacheId, LocalCache,
+};
 use crate::shared::Shared;
 use crate::stats::{Counters, LocalCounts, PoolStats};
 use crate::sync::{Arc, StdArc};
@@ -233,7 +235,7 @@ impl<T: Poolable> Pool<T> {
     pub fn trim(&self) {
         let shared = self.shared();
         drop(shared.trim());
-        with_existing_cache(shared, |cache, trash| cache.catch_up(trash));
+        with_existing_cache(shared, LocalCache::catch_up);
     }
 
     /// Drops every idle value now: in the shared store and this thread's cache; another live
@@ -250,7 +252,7 @@ impl<T: Poolable> Pool<T> {
     pub fn clear(&self) {
         let shared = self.shared();
         drop(shared.clear());
-        with_existing_cache(shared, |cache, trash| cache.catch_up(trash));
+        with_existing_cache(shared, LocalCache::catch_up);
     }
 
     /// A snapshot of the pool's counters; exact when no guard is out and every other thread
@@ -265,8 +267,8 @@ impl<T: Poolable> Pool<T> {
 
     /// This thread's private counts and idle values, after catching up with trims.
     fn local_view(&self) -> (LocalCounts, usize) {
-        with_existing_cache(self.shared(), |cache, trash| {
-            cache.catch_up(trash);
+        with_existing_cache(self.shared(), |cache| {
+            cache.catch_up();
             (cache.counts, cache.len())
         })
         .unwrap_or_default()
@@ -282,7 +284,17 @@ impl<T: Poolable> Pool<T> {
     #[inline]
     fn take(&self) -> Box<T> {
         let shared = self.shared();
-        match with_cache(shared, (), |cache, (), trash| cache.pop(trash)) {
+        match pop_fast(shared) {
+            Some(value) => value,
+            None => self.take_slow(shared),
+        }
+    }
+
+    /// A get that found no value in an up-to-date cache: catch up with trims, refill from the
+    /// shared store, or create.
+    #[cold]
+    fn take_slow(&self, shared: &Arc<Shared<T>>) -> Box<T> {
+        match with_cache(shared, (), |cache, ()| cache.pop()) {
             Ok(Some(value)) => value,
             Ok(None) => self.create_boxed(shared),
             Err(()) => self.take_direct(shared),
@@ -320,28 +332,37 @@ impl<T: Poolable> Pool<T> {
     pub(crate) fn recycle(&self, mut value: Box<T>) {
         let shared = self.shared();
         reset(shared, &mut value, true);
-        let kept = with_cache(shared, value, |cache, value, trash| {
-            cache.counts.ended += 1;
-            cache.push(value, trash)
-        });
-        match kept {
-            Ok(Ok(())) => {}
-            Ok(Err(full)) => drop(full),
-            Err(value) => {
-                Counters::add(&shared.counters.ended, 1);
-                self.keep_direct(shared, value);
-            }
+        let mut value = Some(value);
+        push_fast(shared, &mut value, true);
+        if let Some(value) = value {
+            self.keep_slow(shared, value, true);
         }
     }
 
     /// Keeps a reset value from `put`.
     fn keep(&self, shared: &Arc<Shared<T>>, value: Box<T>) {
-        match with_cache(shared, value, |cache, value, trash| {
-            cache.push(value, trash)
-        }) {
+        let mut value = Some(value);
+        push_fast(shared, &mut value, false);
+        if let Some(value) = value {
+            self.keep_slow(shared, value, false);
+        }
+    }
+
+    /// A return that found no room in an up-to-date cache: catch up with trims, spill, reserve
+    /// slots, or drop the value if the pool is full.
+    #[cold]
+    fn keep_slow(&self, shared: &Arc<Shared<T>>, value: Box<T>, from_guard: bool) {
+        let kept = with_cache(shared, value, |cache, value| {
+            cache.counts.ended += u64::from(from_guard);
+            cache.push(value)
+        });
+        match kept {
             Ok(Ok(())) => {}
             Ok(Err(full)) => drop(full),
-            Err(value) => self.keep_direct(shared, value),
+            Err(value) => {
+                Counters::add(&shared.counters.ended, u64::from(from_guard));
+                self.keep_direct(shared, value);
+            }
         }
     }
 

@@ -1,0 +1,94 @@
+//! loom models of the concurrent structures: the shared depot with its slot budget and trim
+//! generations, driven through the thread caches exactly as the pool drives them.
+//! Run: `LOOM_MAX_PREEMPTIONS=2 RUSTFLAGS="--cfg loom" cargo test -p pool-core --lib --release
+//! --target-dir target/loom`.
+
+use loom::sync::Arc;
+use loom::thread;
+
+use crate::local::{CacheId, LocalCache};
+use crate::shared::Shared;
+use crate::sync::Ordering;
+
+/// The invariants once every cache is gone: the slots add up, idle stays within the budget,
+/// and every value given back and kept is idle, reused or trimmed.
+fn check_quiescent(shared: &Shared<u32>, max_idle: usize) {
+    let stored = shared.stored();
+    assert_eq!(shared.free() + stored, max_idle, "slots leaked or minted");
+    assert!(stored <= max_idle);
+    let c = &shared.counters;
+    let returned = c.returned.load(Ordering::Relaxed);
+    let reused = c.reused.load(Ordering::Relaxed);
+    let trimmed = c.trimmed.load(Ordering::Relaxed);
+    assert_eq!(
+        returned - reused,
+        stored as u64 + trimmed,
+        "a kept value went missing"
+    );
+}
+
+/// A thread's life: return two values, get one back, return it, exit.
+fn worker(shared: Arc<Shared<u32>>, marker: u32) {
+    let mut cache = LocalCache::new(shared);
+    for n in 0..2 {
+        let _ = cache.push(Box::new(marker + n));
+    }
+    if let Some(value) = cache.pop() {
+        assert!(
+            [10, 11, 20, 21].contains(&*value),
+            "a value that was never given back"
+        );
+        let _ = cache.push(value);
+    }
+}
+
+#[test]
+fn two_threads_return_and_reuse_within_budget() {
+    loom::model(|| {
+        let shared = Arc::new(Shared::new(CacheId::acquire(), 3));
+        let handles: Vec<_> = [10, 20]
+            .into_iter()
+            .map(|marker| {
+                let shared = Arc::clone(&shared);
+                thread::spawn(move || worker(shared, marker))
+            })
+            .collect();
+        for handle in handles {
+            handle.join().unwrap();
+        }
+        check_quiescent(&shared, 3);
+    });
+}
+
+#[test]
+fn trim_races_with_a_thread_cache() {
+    loom::model(|| {
+        let shared = Arc::new(Shared::new(CacheId::acquire(), 4));
+        let worker_shared = Arc::clone(&shared);
+        let handle = thread::spawn(move || worker(worker_shared, 10));
+        drop(shared.trim());
+        drop(shared.trim());
+        handle.join().unwrap();
+        check_quiescent(&shared, 4);
+    });
+}
+
+#[test]
+fn clear_races_with_spill_and_refill() {
+    loom::model(|| {
+        // max_idle 2: cache cap 2, batch 1, so the pushes below spill and the pops refill.
+        let shared = Arc::new(Shared::new(CacheId::acquire(), 2));
+        let worker_shared = Arc::clone(&shared);
+        let handle = thread::spawn(move || {
+            let mut cache = LocalCache::new(worker_shared);
+            for n in 0..3 {
+                let _ = cache.push(Box::new(n));
+            }
+            let _ = cache.pop();
+            assert!(cache.reserved() <= 2);
+        });
+        drop(shared.clear());
+        handle.join().unwrap();
+        check_quiescent(&shared, 2);
+    });
+}
