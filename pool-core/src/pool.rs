@@ -296,7 +296,7 @@ impl<T: Poolable> Pool<T> {
     fn take_slow(&self, shared: &Arc<Shared<T>>) -> Box<T> {
         match with_cache(shared, (), |cache, ()| cache.pop()) {
             Ok(Some(value)) => value,
-            Ok(None) => self.create_boxed(shared),
+            Ok(None) => self.create_for_get(shared),
             Err(()) => self.take_direct(shared),
         }
     }
@@ -310,20 +310,26 @@ impl<T: Poolable> Pool<T> {
                 Counters::add(&shared.counters.taken, 1);
                 value
             }
-            None => self.create_boxed(shared),
+            None => self.create_for_get(shared),
         }
     }
 
-    /// Makes a value for a get. `create` is user code: it runs outside every lock and borrow,
-    /// and may itself use this pool.
+    /// Makes a value for a get, and counts it handed out.
     #[cold]
+    fn create_for_get(&self, shared: &Shared<T>) -> Box<T> {
+        let value = self.create_boxed(shared);
+        Counters::add(&shared.counters.taken, 1);
+        value
+    }
+
+    /// Makes a value and counts it created. `create` is user code: it runs outside every lock
+    /// and borrow, and may itself use this pool.
     fn create_boxed(&self, shared: &Shared<T>) -> Box<T> {
         let value = Box::new(match &self.create {
             Some(create) => create(),
             None => T::create(),
         });
         Counters::add(&shared.counters.created, 1);
-        Counters::add(&shared.counters.taken, 1);
         value
     }
 
