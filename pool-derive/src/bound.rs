@@ -6,13 +6,15 @@
 //! `Vec<T>` field stays `Reset` for any `T`. Fields whose types mention no parameter need no
 //! predicate for `Reset`: the compiler checks them directly, at the field.
 //!
-//! Every predicate is spanned at its field, so an unsatisfied one points there.
+//! Every inferred bound is spanned at its field, so an unsatisfied one points there. Bounds on
+//! the same type are merged into one predicate (`Vec<T>: Reset + Send`), the type's own
+//! where-clause included, so clippy's `type_repetition_in_bounds` stays quiet in user crates.
 
 use std::collections::HashSet;
 
-use proc_macro2::{Ident, TokenStream, TokenTree};
+use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
-use syn::{Generics, Type};
+use syn::{Generics, Type, WherePredicate};
 
 use crate::ast::{Container, Data, Field};
 use crate::respan::respan;
@@ -20,65 +22,129 @@ use crate::respan::respan;
 /// The where-clause of the `Reset` impl: the type's own predicates plus the inferred ones (or
 /// those of `#[pool(bound = "...")]`).
 pub(crate) fn reset_where_clause(cont: &Container) -> TokenStream {
-    let mut predicates = own_predicates(cont.generics);
-    predicates.extend(reset_predicates(cont));
-    where_clause(predicates)
+    let mut predicates = Predicates::new(cont.generics);
+    add_reset_bounds(&mut predicates, cont);
+    predicates.into_where_clause()
 }
 
 /// The where-clause of the `Poolable` impl: everything `Reset` needs (a supertrait), every field
 /// `Send`, every type parameter `'static`, and `Self: Default` when `create` uses it.
 pub(crate) fn poolable_where_clause(cont: &Container) -> TokenStream {
-    let mut predicates = own_predicates(cont.generics);
-    predicates.extend(reset_predicates(cont));
-    predicates.extend(send_predicates(cont));
-    for param in cont.generics.type_params() {
-        let ident = &param.ident;
-        predicates.push(quote!(#ident: 'static));
-    }
+    let mut predicates = Predicates::new(cont.generics);
+    add_reset_bounds(&mut predicates, cont);
+    add_send_bounds(&mut predicates, cont);
+    add_static_bounds(&mut predicates, cont.generics);
     if needs_default_predicate(cont) {
-        predicates.push(quote!(Self: ::core::default::Default));
+        let default = quote!(::core::default::Default);
+        predicates.add(quote!(Self), default, Span::call_site());
     }
-    where_clause(predicates)
+    predicates.into_where_clause()
 }
 
 /// The where-clause of a stub `Poolable` impl emitted next to errors: just enough that the stub
 /// itself adds no error. `Self: 'static` stands in for the lifetime parameters that
-/// `#[derive(Poolable)]` rejects; the `Send` predicates keep a non-`Send` field reported at the
+/// `#[derive(Poolable)]` rejects; the `Send` bounds keep a non-`Send` field reported at the
 /// field rather than at the derive.
 pub(crate) fn stub_poolable_where_clause(cont: &Container) -> TokenStream {
-    let mut predicates = own_predicates(cont.generics);
-    predicates.extend(send_predicates(cont));
-    for param in cont.generics.type_params() {
-        let ident = &param.ident;
-        predicates.push(quote!(#ident: 'static));
-    }
+    let mut predicates = Predicates::new(cont.generics);
+    add_send_bounds(&mut predicates, cont);
+    add_static_bounds(&mut predicates, cont.generics);
     if cont.generics.lifetimes().next().is_some() {
-        predicates.push(quote!(Self: 'static));
+        predicates.add(quote!(Self), quote!('static), Span::call_site());
     }
-    where_clause(predicates)
+    predicates.into_where_clause()
 }
 
-/// The predicates `Reset` needs, inferred from the fields the reset touches.
-fn reset_predicates(cont: &Container) -> Vec<TokenStream> {
+/// Where-clause predicates, one per bounded type.
+struct Predicates {
+    /// Type predicates: the bounded type as a string (the merge key), its tokens, its bounds,
+    /// and the span of its `:`.
+    by_type: Vec<(String, TokenStream, Vec<TokenStream>, Span)>,
+    /// Predicates that are not merged: lifetime predicates, and those with `for<'a>` or attributes.
+    other: Vec<TokenStream>,
+}
+
+impl Predicates {
+    /// Starts from the type's own where-clause.
+    fn new(generics: &Generics) -> Self {
+        let mut predicates = Predicates {
+            by_type: Vec::new(),
+            other: Vec::new(),
+        };
+        for predicate in generics
+            .where_clause
+            .iter()
+            .flat_map(|clause| &clause.predicates)
+        {
+            predicates.add_predicate(predicate);
+        }
+        predicates
+    }
+
+    /// Adds a written predicate, merging it when it is a plain `Type: Bounds`.
+    fn add_predicate(&mut self, predicate: &WherePredicate) {
+        match predicate {
+            WherePredicate::Type(typed) if typed.lifetimes.is_none() && typed.attrs.is_empty() => {
+                let ty = typed.bounded_ty.to_token_stream();
+                for bound in &typed.bounds {
+                    self.add(ty.clone(), bound.to_token_stream(), typed.colon_token.span);
+                }
+            }
+            _ => self.other.push(predicate.to_token_stream()),
+        }
+    }
+
+    /// Adds `ty: bound`, unless `ty` already has that bound.
+    fn add(&mut self, ty: TokenStream, bound: TokenStream, colon: Span) {
+        let key = ty.to_string();
+        let Some((_, _, bounds, _)) = self.by_type.iter_mut().find(|entry| entry.0 == key) else {
+            self.by_type.push((key, ty, vec![bound], colon));
+            return;
+        };
+        let text = bound.to_string();
+        if bounds.iter().all(|existing| existing.to_string() != text) {
+            bounds.push(bound);
+        }
+    }
+
+    /// `where a: X + Y, b: Z, ..`, or nothing if there is no predicate.
+    fn into_where_clause(self) -> TokenStream {
+        let typed = self.by_type.into_iter().map(|(_, ty, bounds, colon)| {
+            let colon = quote_spanned!(colon=> :);
+            quote!(#ty #colon #(#bounds)+*)
+        });
+        let all: Vec<TokenStream> = typed.chain(self.other).collect();
+        if all.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(where #(#all),*)
+        }
+    }
+}
+
+/// The bounds `Reset` needs, inferred from the fields the reset touches, or
+/// `#[pool(bound = "...")]` instead.
+fn add_reset_bounds(predicates: &mut Predicates, cont: &Container) {
     if let Some(bound) = &cont.attrs.bound {
-        return bound.value.iter().map(ToTokens::to_token_stream).collect();
+        for predicate in &bound.value {
+            predicates.add_predicate(predicate);
+        }
+        return;
     }
     let params = type_params(cont.generics);
     let krate = cont.krate();
-    let mut predicates = Vec::new();
-    let mut push = |field: &Field, bound: TokenStream| {
+    let mut add = |field: &Field, bound: TokenStream| {
         if mentions(field.ty, &params) {
-            let ty = field.ty;
             // The whole bound at the field: an unsatisfied predicate points there.
             let bound = respan(&bound, field.end);
-            predicates.push(quote_spanned!(field.end=> #ty: #bound));
+            predicates.add(field.ty.to_token_stream(), bound, field.end);
         }
     };
     match &cont.data {
         Data::Struct(fields) => {
             for field in fields {
                 for bound in field_bounds(field, &krate) {
-                    push(field, bound);
+                    add(field, bound);
                 }
             }
         }
@@ -90,17 +156,16 @@ fn reset_predicates(cont: &Container) -> Vec<TokenStream> {
                 .flat_map(|v| &v.fields)
             {
                 for bound in field_bounds(field, &krate) {
-                    push(field, bound);
+                    add(field, bound);
                 }
                 // Switching from another variant builds the default one from `Default`.
-                if switches && field.attrs.default.is_none() {
-                    push(field, quote!(::core::default::Default));
+                if switches {
+                    add(field, quote!(::core::default::Default));
                 }
             }
         }
         Data::Union => {}
     }
-    dedup(predicates)
 }
 
 /// The traits a field's reset uses, by its options.
@@ -126,20 +191,26 @@ fn field_bounds(field: &Field, krate: &TokenStream) -> Vec<TokenStream> {
 /// Added even for field types without a type parameter: a predicate that is trivially false
 /// (`Rc<u8>: Send`) is reported once, at the field, and because it is in the impl's
 /// environment the `Poolable: Send` supertrait check then holds, so there is no second error at
-/// the derive. With `#[pool(bound = "...")]`, the predicates for generic field types are the
+/// the derive. With `#[pool(bound = "...")]`, the bounds for generic field types are the
 /// user's to write.
-fn send_predicates(cont: &Container) -> Vec<TokenStream> {
+fn add_send_bounds(predicates: &mut Predicates, cont: &Container) {
     let params = type_params(cont.generics);
     let replaced = cont.attrs.bound.is_some();
-    let predicates = cont
-        .all_fields()
-        .filter(|field| !(replaced && mentions(field.ty, &params)))
-        .map(|field| {
-            let ty = field.ty;
-            quote_spanned!(field.end=> #ty: ::core::marker::Send)
-        })
-        .collect();
-    dedup(predicates)
+    for field in cont.all_fields() {
+        if replaced && mentions(field.ty, &params) {
+            continue;
+        }
+        let send = quote_spanned!(field.end=> ::core::marker::Send);
+        predicates.add(field.ty.to_token_stream(), send, field.end);
+    }
+}
+
+/// `T: 'static` for every type parameter: a pool keeps its values for ever.
+fn add_static_bounds(predicates: &mut Predicates, generics: &Generics) {
+    for param in generics.type_params() {
+        let ident = &param.ident;
+        predicates.add(quote!(#ident), quote!('static), Span::call_site());
+    }
 }
 
 /// `Self: Default` is needed by `create` in a generic type without `#[pool(new = ..)]`: there
@@ -147,25 +218,6 @@ fn send_predicates(cont: &Container) -> Vec<TokenStream> {
 /// checks `Default` directly, with a message that names `#[pool(new = ..)]`.)
 fn needs_default_predicate(cont: &Container) -> bool {
     cont.attrs.new.is_none() && cont.attrs.bound.is_none() && !cont.generics.params.is_empty()
-}
-
-/// The predicates of the type's own where-clause.
-fn own_predicates(generics: &Generics) -> Vec<TokenStream> {
-    generics
-        .where_clause
-        .iter()
-        .flat_map(|clause| clause.predicates.iter())
-        .map(ToTokens::to_token_stream)
-        .collect()
-}
-
-/// `where a, b, c`, or nothing if there is no predicate.
-fn where_clause(predicates: Vec<TokenStream>) -> TokenStream {
-    if predicates.is_empty() {
-        TokenStream::new()
-    } else {
-        quote!(where #(#predicates),*)
-    }
 }
 
 /// The names of the type parameters.
@@ -189,13 +241,4 @@ fn tokens_mention(tokens: TokenStream, params: &HashSet<Ident>) -> bool {
         TokenTree::Group(group) => tokens_mention(group.stream(), params),
         _ => false,
     })
-}
-
-/// Drops repeated predicates (two `T` fields need `T: Reset` once), keeping the first.
-fn dedup(predicates: Vec<TokenStream>) -> Vec<TokenStream> {
-    let mut seen = HashSet::new();
-    predicates
-        .into_iter()
-        .filter(|predicate| seen.insert(predicate.to_string()))
-        .collect()
 }

@@ -1,5 +1,8 @@
 //! Enums reset to their `#[default]` variant; when already there, its fields are reset in place.
 
+// Generated code is linted as user code where it carries user spans: keep it pedantic-clean.
+#![warn(clippy::pedantic)]
+
 use pool_core::{Poolable, Reset};
 
 #[derive(Reset, Debug, PartialEq)]

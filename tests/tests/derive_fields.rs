@@ -1,6 +1,15 @@
 //! `#[derive(Reset)]` on a struct with a field of every kind pool-core covers: dirty every
 //! field, reset, and check each is pristine and that buffers keep their capacity.
 
+// Generated code is linted as user code where it carries user spans: keep it pedantic-clean.
+#![warn(clippy::pedantic)]
+// The test covers every std type (`LinkedList` too), checks exact zeros, and sizes with `CAP`.
+#![allow(
+    clippy::linkedlist,
+    clippy::float_cmp,
+    clippy::cast_possible_truncation
+)]
+
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet, LinkedList, VecDeque};
 use std::marker::PhantomData;

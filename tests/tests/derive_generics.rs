@@ -1,5 +1,8 @@
 //! Generic types: bounds are inferred per field type.
 
+// Generated code is linted as user code where it carries user spans: keep it pedantic-clean.
+#![warn(clippy::pedantic)]
+
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::marker::PhantomData;

@@ -1,6 +1,9 @@
 //! The field and type options: `skip`, `default`, `reset_with`, `max_capacity`, `new`, `bound`
 //! and `crate`.
 
+// Generated code is linted as user code where it carries user spans: keep it pedantic-clean.
+#![warn(clippy::pedantic)]
+
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
