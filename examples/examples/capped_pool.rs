@@ -13,7 +13,8 @@
 //!
 //! `REQUESTS` (default 10,000) is how many requests, each taking 8 buffers of 4 KiB and giving
 //! them back, run through both pools; `BURST` (default 10,000) is how many buffers are out at
-//! once in the burst. Memory figures are measured by a counting global allocator.
+//! once in the burst. Memory figures are measured by a counting global allocator (this
+//! thread's allocations: the program runs on one thread).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -125,12 +126,12 @@ pub(crate) fn compare(requests: u64) -> Vec<Window> {
         let last = if first == 1 { 10 } else { (first - 1) * 10 };
         let last = last.min(requests);
         let n = last - first + 1;
-        let before = alloc::snapshot();
+        let before = alloc::thread_snapshot();
         let hits: u64 = (0..n).map(|_| naive_request(&naive)).sum();
-        let naive_allocs = alloc::snapshot().since(&before).allocations;
-        let (stats_before, before) = (pool.stats(), alloc::snapshot());
+        let naive_allocs = alloc::thread_snapshot().since(&before).allocations;
+        let (stats_before, before) = (pool.stats(), alloc::thread_snapshot());
         (0..n).for_each(|_| pool_request(&pool));
-        let pool_allocs = alloc::snapshot().since(&before).allocations;
+        let pool_allocs = alloc::thread_snapshot().since(&before).allocations;
         let stats = pool_examples::stats::stats_since(&stats_before, &pool.stats());
         windows.push(Window {
             first,
@@ -159,7 +160,7 @@ pub(crate) struct Step {
 /// A burst of `burst` buffers out at once, then load falling phase by phase with a `trim()`
 /// after each phase.
 pub(crate) fn burst_and_trim(burst: usize) -> Vec<Step> {
-    let baseline = alloc::snapshot().live_bytes;
+    let baseline = alloc::thread_snapshot().live_bytes;
     let pool = Pool::builder()
         .max_idle(MAX_IDLE)
         .create_with(new_buffer)
@@ -172,7 +173,7 @@ pub(crate) fn burst_and_trim(burst: usize) -> Vec<Step> {
             idle: stats.idle,
             trimmed: stats.trimmed,
             discarded: stats.discarded,
-            held: alloc::snapshot().live_bytes - baseline,
+            held: alloc::thread_snapshot().live_bytes - baseline,
         });
     };
     let out: Vec<_> = (0..burst).map(|_| pool.get()).collect();

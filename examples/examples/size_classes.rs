@@ -96,9 +96,14 @@ fn request_sizes(n: usize) -> Vec<usize> {
         .collect()
 }
 
-/// Serves one request: reads `size` bytes into the buffer.
+/// Serves one request: reads `size` bytes into the buffer, a 4 KiB chunk at a time as from a
+/// socket.
 fn serve(buf: &mut Vec<u8>, size: usize) {
-    buf.resize(size, 0x5a);
+    const CHUNK: [u8; 4096] = [0x5a; 4096];
+    while buf.len() < size {
+        let n = (size - buf.len()).min(CHUNK.len());
+        buf.extend_from_slice(&CHUNK[..n]);
+    }
     std::hint::black_box(&*buf);
 }
 
@@ -170,11 +175,11 @@ fn serve_fresh(sizes: &[usize]) {
 /// Runs one way of serving and measures it; `run` returns its pools' stats and idle counts
 /// while the pools still exist.
 fn measure(name: &'static str, run: impl FnOnce() -> Option<(PoolStats, i64)>) -> Row {
-    let before = alloc::snapshot();
+    let before = alloc::thread_snapshot();
     let start = Instant::now();
     let result = run();
     let elapsed = start.elapsed();
-    let spent = alloc::snapshot().since(&before);
+    let spent = alloc::thread_snapshot().since(&before);
     Row {
         name,
         elapsed,
@@ -195,7 +200,7 @@ fn with_pools<S: Buffer, L: Buffer>(
     baseline: i64,
 ) -> Option<(PoolStats, i64)> {
     serve_pooled(sizes, small.as_ref(), &large);
-    let held = alloc::snapshot().live_bytes - baseline;
+    let held = alloc::thread_snapshot().live_bytes - baseline;
     let mut stats = large.stats();
     if let Some(small) = &small {
         let s = small.stats();
@@ -209,7 +214,7 @@ fn with_pools<S: Buffer, L: Buffer>(
 /// The four ways of serving the stream of `requests`, measured.
 pub(crate) fn run(requests: usize) -> Vec<Row> {
     let sizes = request_sizes(requests);
-    let base = || alloc::snapshot().live_bytes;
+    let base = || alloc::thread_snapshot().live_bytes;
     vec![
         measure("fresh buffers, no pool", || {
             serve_fresh(&sizes);

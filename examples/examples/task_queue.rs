@@ -26,7 +26,7 @@ use pool_core::{PoolStats, Poolable};
 use pool_examples::alloc::{self, AllocCounts};
 use pool_examples::args::{exit_with_usage, Args};
 use pool_examples::rng::Rng;
-use pool_examples::stats::{median, ns_per, per_second, stats_since};
+use pool_examples::stats::{median_by_key, ns_per, per_second, stats_since};
 use pool_examples::table::{self, Table};
 
 const USAGE: &str = "usage: task_queue [TASKS] [WORKERS]
@@ -274,13 +274,7 @@ pub(crate) fn run(config: Config) -> Report {
 
 /// The round with the median time.
 fn median_round(rounds: &[Round]) -> Round {
-    let times: Vec<Duration> = rounds.iter().map(|r| r.elapsed).collect();
-    let mid = median(&times).unwrap_or_default();
-    rounds
-        .iter()
-        .copied()
-        .find(|r| r.elapsed == mid)
-        .unwrap_or(rounds[0])
+    *median_by_key(rounds, |r| r.elapsed).unwrap_or(&rounds[0])
 }
 
 /// The report as the two tables the program prints.
@@ -312,7 +306,8 @@ pub(crate) fn tables(report: &Report) -> (Table, Table) {
         "idle",
         "discarded",
         "in use",
-    ]);
+    ])
+    .left_columns(0);
     pool.row([
         table::count(s.created),
         table::count(s.reused),

@@ -39,6 +39,20 @@ pub fn median<T: Copy + Ord>(values: &[T]) -> Option<T> {
     sorted.get(sorted.len().saturating_sub(1) / 2).copied()
 }
 
+/// The item whose `key` is the median of all the keys (the lower middle one for an even
+/// count); `None` when empty. For picking the median round of a repeated measurement.
+///
+/// ```
+/// let rounds = [("a", 30), ("b", 10), ("c", 20)];
+/// let mid = pool_examples::stats::median_by_key(&rounds, |r| r.1);
+/// assert_eq!(mid, Some(&("c", 20)));
+/// ```
+pub fn median_by_key<T, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> Option<&T> {
+    let mut sorted: Vec<&T> = items.iter().collect();
+    sorted.sort_by_key(|item| key(item));
+    sorted.get(sorted.len().saturating_sub(1) / 2).copied()
+}
+
 /// The value at percentile `p` (0 to 100) of `sorted`, which must be sorted; `None` when empty.
 pub fn percentile<T: Copy>(sorted: &[T], p: f64) -> Option<T> {
     let last = sorted.len().checked_sub(1)?;

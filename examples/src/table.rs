@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-/// A table printed with aligned columns: the first column left-aligned, the others (numbers)
-/// right-aligned.
+/// A table printed with aligned columns: the first column left-aligned (or the first few, see
+/// [`Table::left_columns`]), the others (numbers) right-aligned.
 ///
 /// ```
 /// use pool_examples::table::Table;
@@ -20,6 +20,7 @@ use std::fmt;
 pub struct Table {
     header: Vec<String>,
     rows: Vec<Vec<String>>,
+    left: usize,
 }
 
 impl Table {
@@ -32,7 +33,14 @@ impl Table {
         Table {
             header: header.into_iter().map(Into::into).collect(),
             rows: Vec::new(),
+            left: 1,
         }
+    }
+
+    /// Left-aligns the first `n` columns (text), instead of only the first.
+    pub fn left_columns(mut self, n: usize) -> Table {
+        self.left = n;
+        self
     }
 
     /// Adds a row; missing cells print empty, extra cells are kept.
@@ -64,14 +72,20 @@ impl Table {
     }
 }
 
-fn write_row(f: &mut fmt::Formatter<'_>, row: &[String], widths: &[usize]) -> fmt::Result {
+fn write_row(
+    f: &mut fmt::Formatter<'_>,
+    row: &[String],
+    widths: &[usize],
+    left: usize,
+) -> fmt::Result {
     let mut line = String::new();
     for (i, width) in widths.iter().enumerate() {
         let cell = row.get(i).map_or("", String::as_str);
-        if i == 0 {
-            line.push_str(&format!("{cell:<width$}"));
+        let gap = if i == 0 { "" } else { "  " };
+        if i < left {
+            line.push_str(&format!("{gap}{cell:<width$}"));
         } else {
-            line.push_str(&format!("  {cell:>width$}"));
+            line.push_str(&format!("{gap}{cell:>width$}"));
         }
     }
     writeln!(f, "{}", line.trim_end())
@@ -80,11 +94,11 @@ fn write_row(f: &mut fmt::Formatter<'_>, row: &[String], widths: &[usize]) -> fm
 impl fmt::Display for Table {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let widths = self.widths();
-        write_row(f, &self.header, &widths)?;
+        write_row(f, &self.header, &widths, self.left)?;
         let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-        write_row(f, &rule, &widths)?;
+        write_row(f, &rule, &widths, self.left)?;
         for row in &self.rows {
-            write_row(f, row, &widths)?;
+            write_row(f, row, &widths, self.left)?;
         }
         Ok(())
     }
