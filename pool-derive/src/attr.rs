@@ -8,7 +8,7 @@ use quote::ToTokens;
 use syn::meta::ParseNestedMeta;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Attribute, Expr, LitStr, Path, Token, WherePredicate};
+use syn::{Attribute, Expr, ExprPath, LitStr, Path, Token, WherePredicate};
 
 use crate::ctxt::Ctxt;
 
@@ -33,8 +33,9 @@ pub(crate) struct FieldAttrs {
     pub(crate) skip: Option<Keyed<()>>,
     /// `#[pool(default)]`: the field is assigned `Default::default()`.
     pub(crate) default: Option<Keyed<()>>,
-    /// `#[pool(reset_with = path)]`: the derive calls `path(&mut field)`.
-    pub(crate) reset_with: Option<Keyed<Path>>,
+    /// `#[pool(reset_with = path)]`: the derive calls `path(&mut field)`. An expression path, so
+    /// `Vec::clear` and `<T as Trait>::reset` work.
+    pub(crate) reset_with: Option<Keyed<ExprPath>>,
     /// `#[pool(max_capacity = N)]`: reset, then shrink to `N`.
     pub(crate) max_capacity: Option<Keyed<Expr>>,
 }
@@ -43,7 +44,7 @@ pub(crate) struct FieldAttrs {
 #[derive(Default)]
 pub(crate) struct ContainerAttrs {
     /// `#[pool(new = path)]`: `create()` calls `path()`.
-    pub(crate) new: Option<Keyed<Path>>,
+    pub(crate) new: Option<Keyed<ExprPath>>,
     /// `#[pool(crate = path)]`: the path generated code uses for pool_core.
     pub(crate) krate: Option<Keyed<Path>>,
     /// `#[pool(bound = "...")]`: replaces the inferred where-clause predicates.
@@ -110,7 +111,7 @@ fn field_key(
         flag(meta, "default")?;
         set(ctxt, &mut out.default, path, "default", subject, ());
     } else if path.is_ident("reset_with") {
-        let value = meta.value()?.parse::<Path>()?;
+        let value = meta.value()?.parse::<ExprPath>()?;
         set(
             ctxt,
             &mut out.reset_with,
@@ -144,7 +145,7 @@ fn container_key(
 ) -> syn::Result<()> {
     let path = &meta.path;
     if path.is_ident("new") {
-        let value = meta.value()?.parse::<Path>()?;
+        let value = meta.value()?.parse::<ExprPath>()?;
         set(ctxt, &mut out.new, path, "new", subject, value);
     } else if path.is_ident("crate") {
         let value = crate_path(meta)?;

@@ -161,6 +161,33 @@ fn crate_path_is_used() {
     assert!(t.data.is_empty());
 }
 
+const KB: usize = 1024;
+
+/// Paths with a qualified self type, method paths, const expressions and raw identifiers.
+#[derive(Reset, Default)]
+struct Spelling {
+    #[pool(reset_with = Vec::clear)]
+    method: Vec<u8>,
+    #[pool(reset_with = <String as Reset>::reset)]
+    qualified: String,
+    #[pool(max_capacity = 2 * KB)]
+    computed: Vec<u8>,
+    r#type: u8,
+}
+
+#[test]
+fn paths_and_expressions_in_options() {
+    let mut s = Spelling::default();
+    s.method.push(1);
+    s.qualified.push('x');
+    s.computed.extend_from_slice(&[0; 10 * KB]);
+    s.r#type = 3;
+    s.reset();
+    assert!(s.method.is_empty() && s.qualified.is_empty() && s.computed.is_empty());
+    assert!(s.computed.capacity() <= 2 * KB);
+    assert_eq!(s.r#type, 0);
+}
+
 /// A type whose reset function is generic: the bound says what the inferred one cannot.
 fn clear_all<T>(items: &mut Vec<T>) {
     items.clear();
