@@ -81,3 +81,8 @@ pub use pool_derive::Reset;
 /// attributes.
 #[cfg(feature = "derive")]
 pub use pool_derive::Poolable;
+
+/// The README's examples, compiled and run as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
