@@ -1,7 +1,7 @@
 //! An HTTP/1.1 server (hyper 1 on tokio) that renders each response into a pooled buffer, and
 //! a load client that measures it over loopback, pooled and unpooled.
 //!
-//! Each response is a JSON document of about 5 KiB, rendered with `write!` into a `Vec<u8>`:
+//! Each response is a JSON document of about 4 KiB, rendered with `write!` into a `Vec<u8>`:
 //! either a fresh one (pre-sized, as careful code would) or one from an `Arc<Pool<Vec<u8>>>`
 //! taken with `get_owned`. The pooled buffer is the response body itself: hyper writes it to
 //! the socket and then drops it, which resets it and gives it back to the pool, with no copy.
@@ -48,7 +48,7 @@ const USAGE: &str = "usage: http_buffers [REQUESTS]
   --serve     only serve on ADDR (e.g. 127.0.0.1:3000) until stopped
   --unpooled  with --serve: fresh response buffers instead of pooled ones";
 
-/// Items in each response: about 5 KiB of JSON.
+/// Items in each response: about 4 KiB of JSON.
 const ITEMS: usize = 64;
 /// The capacity of a response buffer, pooled or fresh.
 const BUFFER_SIZE: usize = 8 * 1024;
@@ -188,8 +188,12 @@ fn handle(buffers: &Buffers) -> Response<OneChunk> {
 /// Accepts connections for ever, serving each on its own task.
 async fn accept_loop(listener: TcpListener, buffers: Buffers) {
     loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            continue;
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                eprintln!("accept: {e}");
+                continue;
+            }
         };
         let _ = stream.set_nodelay(true);
         let buffers = buffers.clone();

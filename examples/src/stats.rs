@@ -32,13 +32,6 @@ pub fn stats_since(before: &PoolStats, after: &PoolStats) -> PoolStats {
     }
 }
 
-/// The median of `values` (the lower middle one for an even count); `None` when empty.
-pub fn median<T: Copy + Ord>(values: &[T]) -> Option<T> {
-    let mut sorted = values.to_vec();
-    sorted.sort_unstable();
-    sorted.get(sorted.len().saturating_sub(1) / 2).copied()
-}
-
 /// The item whose `key` is the median of all the keys (the lower middle one for an even
 /// count); `None` when empty. For picking the median round of a repeated measurement.
 ///
