@@ -1,5 +1,5 @@
 //! A task scheduler whose tasks come from a pool: the same workload run with pooled tasks and
-//! with freshly allocated ones, measured.
+//! with freshly allocated ones (a `Box<Task>` each, as schedulers box their tasks), measured.
 //!
 //! A producer thread makes tasks and pushes them on a bounded queue (a `Mutex` and two
 //! `Condvar`s); worker threads pop them, check their data and drop them. Each task carries a
