@@ -176,7 +176,7 @@ impl<T> LocalCache<T> {
     }
 
     /// The slots this cache holds; for models.
-    #[cfg(any(test, loom))]
+    #[cfg(loom)]
     pub(crate) fn reserved(&self) -> usize {
         self.reserved
     }

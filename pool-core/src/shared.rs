@@ -268,7 +268,7 @@ impl<T> Shared<T> {
     }
 
     /// The free slots now; for tests and models.
-    #[cfg(any(test, loom))]
+    #[cfg(loom)]
     pub(crate) fn free(&self) -> usize {
         self.free.load(Ordering::Relaxed)
     }

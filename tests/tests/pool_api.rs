@@ -18,8 +18,8 @@ fn assert_balanced(stats: PoolStats) {
 
 #[test]
 fn new_pool_has_documented_default_bound() {
+    const _: () = assert!(DEFAULT_MAX_IDLE >= 64);
     let pool: Pool<Vec<u8>> = Pool::new();
-    assert!(DEFAULT_MAX_IDLE >= 64);
     assert_eq!(pool.max_idle(), DEFAULT_MAX_IDLE);
     assert_eq!(pool.stats(), PoolStats::default());
 }
