@@ -6,8 +6,8 @@
 //! The design follows Go's per-P private pools and Bonwick's per-CPU magazines, with the
 //! idle budget of .NET's `ArrayPool` made a hard bound by slot accounting (see `shared.rs`).
 
-use std::any::Any;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::ptr::{self, NonNull};
 
 use crate::shared::Shared;
 use crate::stats::LocalCounts;
@@ -34,8 +34,10 @@ impl<T> LocalCache<T> {
     pub(crate) fn new(shared: Arc<Shared<T>>) -> Self {
         let epoch = shared.current_epoch();
         LocalCache {
+            // The fast return never grows it (it holds at most `local_cap`), so it never
+            // calls the allocator while it holds the cache.
+            values: Vec::with_capacity(shared.local_cap),
             shared,
-            values: Vec::new(),
             reserved: 0,
             epoch,
             counts: LocalCounts::default(),
@@ -73,7 +75,6 @@ impl<T> LocalCache<T> {
         }
         let value = self.values.pop()?;
         self.counts.reused += 1;
-        self.counts.taken += 1;
         if self.reserved - self.values.len() > shared.batch {
             self.release_slack();
         }
@@ -87,9 +88,9 @@ impl<T> LocalCache<T> {
             return;
         }
         if let Some(value) = value.take() {
+            debug_assert!(self.values.len() < self.values.capacity());
             self.values.push(value);
-            self.counts.returned += 1;
-            self.counts.ended += u64::from(from_guard);
+            self.counts.returned(from_guard);
         }
     }
 
@@ -103,7 +104,6 @@ impl<T> LocalCache<T> {
             None => self.refill()?,
         };
         self.counts.reused += 1;
-        self.counts.taken += 1;
         if self.reserved - self.values.len() > self.shared.batch {
             self.release_slack();
         }
@@ -133,14 +133,14 @@ impl<T> LocalCache<T> {
     /// Keeps a reset value if there is room in this cache or the pool's budget; gives it back
     /// otherwise (the pool is full), for the caller to drop outside any borrow.
     #[inline]
-    pub(crate) fn push(&mut self, value: Box<T>) -> Result<(), Box<T>> {
+    pub(crate) fn push(&mut self, value: Box<T>, from_guard: bool) -> Result<(), Box<T>> {
         self.sync();
         if self.values.len() >= self.reserved && !self.make_room() {
-            self.counts.discarded += 1;
+            self.counts.discarded(from_guard);
             return Err(value);
         }
         self.values.push(value);
-        self.counts.returned += 1;
+        self.counts.returned(from_guard);
         Ok(())
     }
 
@@ -224,15 +224,10 @@ impl Drop for CacheId {
 
 /// What the registry needs of a cache whatever its pool's value type.
 trait Entry {
-    fn as_any_mut(&mut self) -> &mut dyn Any;
     fn is_closed(&self) -> bool;
 }
 
-impl<T: 'static> Entry for LocalCache<T> {
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
-
+impl<T> Entry for LocalCache<T> {
     fn is_closed(&self) -> bool {
         self.shared.is_closed()
     }
@@ -240,13 +235,34 @@ impl<T: 'static> Entry for LocalCache<T> {
 
 /// A thread's caches, indexed by [`CacheId`]. Dropped when the thread exits, which hands
 /// every cache's values back to its pool.
-#[derive(Default)]
+///
+/// The registry owns each cache through a raw pointer from `Box::into_raw` (not a `Box`, whose
+/// uniqueness would forbid the fast path's second pointer to the same cache), and publishes a
+/// table of thin pointers, `thin`, for the fast path: see [`FastTable`].
 struct Registry {
-    caches: Vec<Option<Box<dyn Entry>>>,
+    /// The owning pointers, for `Drop` and for sweeping closed pools' caches.
+    owned: Vec<Option<NonNull<dyn Entry>>>,
+    /// The same caches as thin pointers to their `LocalCache<T>`, or null.
+    thin: Vec<*mut ()>,
+}
+
+/// The fast path's view of this thread's registry. A `const` thread-local without `Drop`, so
+/// reaching it costs one address computation and no liveness check.
+struct FastTable {
+    /// `Registry::thin`'s buffer and length; null and 0 when there is none.
+    ptr: Cell<*const *mut ()>,
+    len: Cell<usize>,
+    /// Set while the slow path holds the registry, and for good once the thread's registry is
+    /// being destroyed: the fast path then steps aside.
+    busy: Cell<bool>,
 }
 
 thread_local! {
-    static REGISTRY: RefCell<Registry> = const { RefCell::new(Registry { caches: Vec::new() }) };
+    static REGISTRY: RefCell<Registry> =
+        const { RefCell::new(Registry { owned: Vec::new(), thin: Vec::new() }) };
+    static FAST: FastTable = const {
+        FastTable { ptr: Cell::new(ptr::null()), len: Cell::new(0), busy: Cell::new(false) }
+    };
 }
 
 impl Registry {
@@ -254,54 +270,124 @@ impl Registry {
     fn cache<T: 'static>(
         &mut self,
         shared: &Arc<Shared<T>>,
-        swept: &mut Option<Vec<Box<dyn Entry>>>,
+        swept: &mut Vec<Box<dyn Entry>>,
     ) -> Option<&mut LocalCache<T>> {
         let index = shared.id.index();
-        if !matches!(self.caches.get(index), Some(Some(_))) {
+        if self.thin.get(index).map_or(true, |thin| thin.is_null()) {
             self.insert(shared, swept);
         }
         self.lookup(index)
     }
 
     /// This thread's cache for the pool whose cache index is `index`, if it has one.
-    #[inline]
     fn lookup<T: 'static>(&mut self, index: usize) -> Option<&mut LocalCache<T>> {
-        let entry: &mut dyn Entry = &mut **self.caches.get_mut(index)?.as_mut()?;
-        debug_assert!(entry.as_any_mut().is::<LocalCache<T>>());
-        let cache = (entry as *mut dyn Entry).cast::<LocalCache<T>>();
-        // SAFETY: the caller's pool has cache index `index`, and the entry there is that
-        // pool's cache, a `LocalCache<T>`: `index` names at most one live pool (see `CacheId`),
-        // an entry holds an `Arc` to its pool's shared part so it cannot outlive it, and only
-        // that pool inserts at `index`. The pointer comes from a `&mut` borrowed from `self`
-        // and the returned borrow keeps `self` mutably borrowed. This replaces
-        // `Any::downcast_mut`, whose two virtual calls cost several nanoseconds per get +
-        // return in `benches/pool.rs`.
-        Some(unsafe { &mut *cache })
+        let thin = *self.thin.get(index)?;
+        if thin.is_null() {
+            return None;
+        }
+        // SAFETY: see `cache_at`; the returned borrow keeps `self` mutably borrowed, and the
+        // fast path stays away while the registry is borrowed (`FastTable::busy`).
+        Some(unsafe { cache_at(thin) })
     }
 
     /// Makes this thread's cache for a pool, and sweeps out the caches of dropped pools.
     #[cold]
-    fn insert<T: 'static>(
-        &mut self,
-        shared: &Arc<Shared<T>>,
-        swept: &mut Option<Vec<Box<dyn Entry>>>,
-    ) {
-        for slot in &mut self.caches {
-            if slot.as_ref().is_some_and(|entry| entry.is_closed()) {
-                swept.get_or_insert_with(Vec::new).extend(slot.take());
+    fn insert<T: 'static>(&mut self, shared: &Arc<Shared<T>>, swept: &mut Vec<Box<dyn Entry>>) {
+        for index in 0..self.owned.len() {
+            // SAFETY: `owned` holds live caches (see `Registry`); `is_closed` only reads.
+            let closed =
+                self.owned[index].is_some_and(|entry| unsafe { entry.as_ref() }.is_closed());
+            if closed {
+                swept.extend(self.remove(index));
             }
         }
         let index = shared.id.index();
-        if self.caches.len() <= index {
-            self.caches.resize_with(index + 1, || None);
+        if self.owned.len() <= index {
+            self.owned.resize(index + 1, None);
+            self.thin.resize(index + 1, ptr::null_mut());
         }
-        self.caches[index] = Some(Box::new(LocalCache::new(Arc::clone(shared))));
+        let cache: *mut LocalCache<T> =
+            Box::into_raw(Box::new(LocalCache::new(Arc::clone(shared))));
+        let entry: *mut dyn Entry = cache;
+        self.owned[index] = NonNull::new(entry);
+        self.thin[index] = cache.cast();
+        self.publish();
     }
 
-    /// Removes this thread's cache for a pool, if it has one.
+    /// Takes this thread's cache for a pool out of the registry, if it has one.
     fn remove(&mut self, index: usize) -> Option<Box<dyn Entry>> {
-        self.caches.get_mut(index)?.take()
+        let entry = self.owned.get_mut(index)?.take()?;
+        self.thin[index] = ptr::null_mut();
+        self.publish();
+        // SAFETY: `entry` came from `Box::into_raw` in `insert` and was just removed from both
+        // tables, so this is its only owner and no fast-path pointer to it remains.
+        Some(unsafe { Box::from_raw(entry.as_ptr()) })
     }
+
+    /// Tells the fast path where the thin table is now.
+    fn publish(&self) {
+        FAST.with(|fast| {
+            fast.ptr.set(self.thin.as_ptr());
+            fast.len.set(self.thin.len());
+        });
+    }
+}
+
+impl Drop for Registry {
+    /// The thread is exiting: the fast path steps aside for good, then each cache hands its
+    /// values back to its pool. A value's `Drop` that uses a pool meanwhile finds no registry
+    /// and takes the pool's direct path.
+    fn drop(&mut self) {
+        FAST.with(|fast| {
+            fast.busy.set(true);
+            fast.ptr.set(ptr::null());
+            fast.len.set(0);
+        });
+        for index in 0..self.owned.len() {
+            drop(self.remove(index));
+        }
+    }
+}
+
+/// The cache a thin-table pointer points to.
+///
+/// # Safety
+///
+/// `thin` must be a non-null entry of this thread's `Registry::thin` at the index of a pool
+/// whose value type is `T`, and nothing else may use that cache while the returned borrow
+/// lives. The type holds because an index names at most one live pool (see `CacheId`), a
+/// cache holds an `Arc` to its pool's shared part so it cannot outlive it, and only that pool
+/// inserts at its index. The exclusivity holds because caches are only reached on their own
+/// thread, by the slow path while it holds the registry's `RefCell` (with `busy` set), or by
+/// the fast path when `busy` is clear, which calls no user code and no pool operation while
+/// it holds the cache.
+unsafe fn cache_at<'a, T>(thin: *mut ()) -> &'a mut LocalCache<T> {
+    // SAFETY: the caller's contract, above.
+    unsafe { &mut *thin.cast::<LocalCache<T>>() }
+}
+
+/// Runs `f` on this thread's cache for the pool with cache index `index`, if the fast path
+/// may: the cache exists and the slow path is not using the registry.
+#[inline]
+fn with_fast_cache<T: 'static, R>(
+    index: usize,
+    f: impl FnOnce(&mut LocalCache<T>) -> Option<R>,
+) -> Option<R> {
+    // One small read of the table, so that `LocalKey::with` inlines to an address computation.
+    let (busy, table, len) = FAST.with(|fast| (fast.busy.get(), fast.ptr.get(), fast.len.get()));
+    if busy || index >= len {
+        return None;
+    }
+    // SAFETY: `table` and `len` describe `Registry::thin`'s buffer: `publish` sets them after
+    // every change to it, the registry's `Drop` sets `busy` before freeing it, and the slow
+    // path, the only code that changes it, runs with `busy` set.
+    let thin = unsafe { *table.add(index) };
+    if thin.is_null() {
+        return None;
+    }
+    // SAFETY: `thin` is the entry at this pool's index, `busy` is clear, and `f` (a fast path
+    // below) calls no user code and no pool operation: `cache_at`'s contract.
+    f(unsafe { cache_at(thin) })
 }
 
 /// The fast get: an idle value from this thread's cache for the pool of `shared`, when the
@@ -309,13 +395,9 @@ impl Registry {
 /// general path, [`with_cache`].
 #[inline]
 pub(crate) fn pop_fast<T: 'static>(shared: &Shared<T>) -> Option<Box<T>> {
-    REGISTRY
-        .try_with(|registry| {
-            let mut registry = registry.try_borrow_mut().ok()?;
-            registry.lookup::<T>(shared.id.index())?.pop_fast(shared)
-        })
-        .ok()
-        .flatten()
+    with_fast_cache(shared.id.index(), |cache: &mut LocalCache<T>| {
+        cache.pop_fast(shared)
+    })
 }
 
 /// The fast return: moves `value` out of its `Option` into this thread's cache for the pool
@@ -327,13 +409,30 @@ pub(crate) fn push_fast<T: 'static>(
     value: &mut Option<Box<T>>,
     from_guard: bool,
 ) {
-    let _ = REGISTRY.try_with(|registry| {
-        if let Ok(mut registry) = registry.try_borrow_mut() {
-            if let Some(cache) = registry.lookup::<T>(shared.id.index()) {
-                cache.push_fast(shared, value, from_guard);
-            }
-        }
+    with_fast_cache(shared.id.index(), |cache: &mut LocalCache<T>| {
+        cache.push_fast(shared, value, from_guard);
+        Some(())
     });
+}
+
+/// Holds the registry for the slow path: its `RefCell` borrow, with the fast path told to
+/// step aside until it is released.
+fn hold_registry<R>(f: impl FnOnce(&mut Registry) -> R) -> Option<R> {
+    struct Busy;
+    impl Drop for Busy {
+        fn drop(&mut self) {
+            FAST.with(|fast| fast.busy.set(false));
+        }
+    }
+    REGISTRY
+        .try_with(|registry| {
+            let mut registry = registry.try_borrow_mut().ok()?;
+            FAST.with(|fast| fast.busy.set(true));
+            let _busy = Busy;
+            Some(f(&mut registry))
+        })
+        .ok()
+        .flatten()
 }
 
 /// Runs `f` on this thread's cache for the pool of `shared`, creating it on first use, then
@@ -342,29 +441,28 @@ pub(crate) fn push_fast<T: 'static>(
 /// exiting (its registry is gone), or a pool operation was entered from inside another (the
 /// pool runs no user code while it holds the cache, but a user type's `Drop` run by the
 /// registry's own teardown might).
-#[inline]
 pub(crate) fn with_cache<T: 'static, A, R>(
     shared: &Arc<Shared<T>>,
     arg: A,
     f: impl FnOnce(&mut LocalCache<T>, A) -> R,
 ) -> Result<R, A> {
-    let mut swept = None;
+    let mut swept = Vec::new();
     let mut arg = Some(arg);
-    let result = REGISTRY.try_with(|registry| {
-        let mut registry = registry.try_borrow_mut().ok()?;
+    let result = hold_registry(|registry| {
         let cache = registry.cache(shared, &mut swept)?;
         let result = f(cache, arg.take()?);
         Some((result, cache.take_trash()))
-    });
+    })
+    .flatten();
     drop(swept);
     match (result, arg) {
-        (Ok(Some((result, trash))), _) => {
+        (Some((result, trash)), _) => {
             drop(trash);
             Ok(result)
         }
-        (_, Some(arg)) => Err(arg),
+        (None, Some(arg)) => Err(arg),
         // `arg` is taken only just before `f` runs, and `f` always returns.
-        (_, None) => unreachable!("the cache closure took its argument and did not return"),
+        (None, None) => unreachable!("the cache closure took its argument and did not return"),
     }
 }
 
@@ -374,29 +472,18 @@ pub(crate) fn with_existing_cache<T: 'static, R>(
     shared: &Shared<T>,
     f: impl FnOnce(&mut LocalCache<T>) -> R,
 ) -> Option<R> {
-    let (result, trash) = REGISTRY
-        .try_with(|registry| {
-            let mut registry = registry.try_borrow_mut().ok()?;
-            let cache = registry.lookup(shared.id.index())?;
-            let result = f(cache);
-            Some((result, cache.take_trash()))
-        })
-        .ok()
-        .flatten()?;
+    let (result, trash) = hold_registry(|registry| {
+        let cache = registry.lookup(shared.id.index())?;
+        let result = f(cache);
+        Some((result, cache.take_trash()))
+    })
+    .flatten()?;
     drop(trash);
     Some(result)
 }
 
 /// Drops this thread's cache for the pool of `shared` (the pool is being dropped).
 pub(crate) fn remove_cache<T>(shared: &Shared<T>) {
-    let entry = REGISTRY
-        .try_with(|registry| {
-            registry
-                .try_borrow_mut()
-                .ok()
-                .and_then(|mut registry| registry.remove(shared.id.index()))
-        })
-        .ok()
-        .flatten();
+    let entry = hold_registry(|registry| registry.remove(shared.id.index())).flatten();
     drop(entry);
 }

@@ -31,14 +31,14 @@ fn check_quiescent(shared: &Shared<u32>, max_idle: usize) {
 fn worker(shared: Arc<Shared<u32>>, marker: u32) {
     let mut cache = LocalCache::new(shared);
     for n in 0..2 {
-        let _ = cache.push(Box::new(marker + n));
+        let _ = cache.push(Box::new(marker + n), true);
     }
     if let Some(value) = cache.pop() {
         assert!(
             [10, 11, 20, 21].contains(&*value),
             "a value that was never given back"
         );
-        let _ = cache.push(value);
+        let _ = cache.push(value, true);
     }
 }
 
@@ -82,7 +82,7 @@ fn clear_races_with_spill_and_refill() {
         let handle = thread::spawn(move || {
             let mut cache = LocalCache::new(worker_shared);
             for n in 0..3 {
-                let _ = cache.push(Box::new(n));
+                let _ = cache.push(Box::new(n), true);
             }
             let _ = cache.pop();
             assert!(cache.reserved() <= 2);

@@ -358,10 +358,7 @@ impl<T: Poolable> Pool<T> {
     /// slots, or drop the value if the pool is full.
     #[cold]
     fn keep_slow(&self, shared: &Arc<Shared<T>>, value: Box<T>, from_guard: bool) {
-        let kept = with_cache(shared, value, |cache, value| {
-            cache.counts.ended += u64::from(from_guard);
-            cache.push(value)
-        });
+        let kept = with_cache(shared, value, |cache, value| cache.push(value, from_guard));
         match kept {
             Ok(Ok(())) => {}
             Ok(Err(full)) => drop(full),

@@ -73,7 +73,7 @@ pub(crate) struct Shared<T> {
 }
 
 /// The most values a thread's private cache holds, whatever `max_idle` is.
-const LOCAL_CAP: usize = 32;
+const LOCAL_CAP: usize = 64;
 
 impl<T> Shared<T> {
     pub(crate) fn new(id: CacheId, max_idle: usize) -> Self {

@@ -61,16 +61,49 @@ impl PoolStats {
 }
 
 /// Event counts a thread keeps privately, without atomics, and adds to the shared
-/// [`Counters`] when its cache is dropped.
+/// [`Counters`] when its cache is dropped. One increment per fast-path operation: a get from
+/// the cache is a reuse and a hand-out at once, a guard's return a return and a guard's end.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct LocalCounts {
+    /// Gets served from this cache (each also a value handed out).
     pub(crate) reused: u64,
+    /// Guards' values kept (each also a guard ended).
     pub(crate) returned: u64,
+    /// Guards' values dropped for want of room (each also a guard ended).
     pub(crate) discarded: u64,
-    /// Values handed out by `get`, from idle or freshly created.
-    pub(crate) taken: u64,
-    /// Guards that ended: returned, discarded or detached.
-    pub(crate) ended: u64,
+    /// Values from `put` kept.
+    pub(crate) put_returned: u64,
+    /// Values from `put` dropped for want of room.
+    pub(crate) put_discarded: u64,
+}
+
+impl LocalCounts {
+    /// Counts a value kept, from a guard or from `put`.
+    #[inline]
+    pub(crate) fn returned(&mut self, from_guard: bool) {
+        if from_guard {
+            self.returned += 1;
+        } else {
+            self.put_returned += 1;
+        }
+    }
+
+    /// Counts a value dropped for want of room, from a guard or from `put`.
+    pub(crate) fn discarded(&mut self, from_guard: bool) {
+        if from_guard {
+            self.discarded += 1;
+        } else {
+            self.put_discarded += 1;
+        }
+    }
+
+    fn taken(&self) -> u64 {
+        self.reused
+    }
+
+    fn ended(&self) -> u64 {
+        self.returned + self.discarded
+    }
 }
 
 /// The pool-wide counters: updated on slow paths and when a thread's cache reports.
@@ -82,7 +115,11 @@ pub(crate) struct Counters {
     pub(crate) discarded: AtomicU64,
     pub(crate) trimmed: AtomicU64,
     pub(crate) detached: AtomicU64,
+    /// Values handed out that no thread's counts include: made for a get, or taken straight
+    /// from the store.
     pub(crate) taken: AtomicU64,
+    /// Guards ended that no thread's counts include: detached, discarded, a panicking reset,
+    /// or a return straight to the store.
     pub(crate) ended: AtomicU64,
 }
 
@@ -96,22 +133,22 @@ impl Counters {
     /// Adds a thread's private counts.
     pub(crate) fn absorb(&self, local: &LocalCounts) {
         Self::add(&self.reused, local.reused);
-        Self::add(&self.returned, local.returned);
-        Self::add(&self.discarded, local.discarded);
-        Self::add(&self.taken, local.taken);
-        Self::add(&self.ended, local.ended);
+        Self::add(&self.returned, local.returned + local.put_returned);
+        Self::add(&self.discarded, local.discarded + local.put_discarded);
+        Self::add(&self.taken, local.taken());
+        Self::add(&self.ended, local.ended());
     }
 
     /// The shared counters plus one thread's private ones, with `idle` given.
     pub(crate) fn snapshot(&self, local: &LocalCounts, idle: usize) -> PoolStats {
         let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
-        let taken = load(&self.taken) + local.taken;
-        let ended = load(&self.ended) + local.ended;
+        let taken = load(&self.taken) + local.taken();
+        let ended = load(&self.ended) + local.ended();
         PoolStats {
             created: load(&self.created),
             reused: load(&self.reused) + local.reused,
-            returned: load(&self.returned) + local.returned,
-            discarded: load(&self.discarded) + local.discarded,
+            returned: load(&self.returned) + local.returned + local.put_returned,
+            discarded: load(&self.discarded) + local.discarded + local.put_discarded,
             trimmed: load(&self.trimmed),
             detached: load(&self.detached),
             idle,
