@@ -2,7 +2,9 @@
 
 use crate::sync::StdArc as Arc;
 use std::fmt;
+use std::mem::ManuallyDrop;
 use std::ops::{Deref, DerefMut};
+use std::ptr;
 
 use crate::{Pool, Poolable};
 
@@ -26,8 +28,8 @@ use crate::{Pool, Poolable};
 #[must_use = "dropping the guard at once gives the value straight back to the pool"]
 pub struct Pooled<'a, T: Poolable> {
     pool: &'a Pool<T>,
-    /// `Some` until the guard ends.
-    value: Option<Box<T>>,
+    /// Taken out exactly once: by `Drop`, or by `into_parts`, which skips `Drop`.
+    value: ManuallyDrop<Box<T>>,
 }
 
 /// A value taken from a pool in an [`Arc`] by [`Pool::get_owned`]. Like [`Pooled`], but it
@@ -50,23 +52,23 @@ pub struct Pooled<'a, T: Poolable> {
 #[must_use = "dropping the guard at once gives the value straight back to the pool"]
 pub struct OwnedPooled<T: Poolable> {
     pool: Arc<Pool<T>>,
-    /// `Some` until the guard ends.
-    value: Option<Box<T>>,
+    /// Taken out exactly once: by `Drop`, or by `into_parts`, which skips `Drop`.
+    value: ManuallyDrop<Box<T>>,
 }
 
 impl<'a, T: Poolable> Pooled<'a, T> {
     pub(crate) fn new(pool: &'a Pool<T>, value: Box<T>) -> Self {
         Pooled {
             pool,
-            value: Some(value),
+            value: ManuallyDrop::new(value),
         }
     }
 
     /// Takes the value out of the pool for good: the caller owns it, and the pool counts it
     /// as detached.
-    pub fn detach(mut this: Self) -> T {
-        let value = take(&mut this.value);
-        this.pool.forget_detached();
+    pub fn detach(this: Self) -> T {
+        let (pool, value) = Self::into_parts(this);
+        pool.forget_detached();
         *value
     }
 
@@ -82,9 +84,10 @@ impl<'a, T: Poolable> Pooled<'a, T> {
     /// Pooled::discard(buf); // too big to keep around
     /// assert_eq!((pool.idle(), pool.stats().discarded), (0, 1));
     /// ```
-    pub fn discard(mut this: Self) {
-        drop(take(&mut this.value));
-        this.pool.forget_discarded();
+    pub fn discard(this: Self) {
+        let (pool, value) = Self::into_parts(this);
+        drop(value);
+        pool.forget_discarded();
     }
 
     /// The pool this value came from.
@@ -97,54 +100,27 @@ impl<T: Poolable> OwnedPooled<T> {
     pub(crate) fn new(pool: Arc<Pool<T>>, value: Box<T>) -> Self {
         OwnedPooled {
             pool,
-            value: Some(value),
+            value: ManuallyDrop::new(value),
         }
     }
 
     /// Takes the value out of the pool for good, like [`Pooled::detach`].
-    pub fn detach(mut this: Self) -> T {
-        let value = take(&mut this.value);
-        this.pool.forget_detached();
+    pub fn detach(this: Self) -> T {
+        let (pool, value) = Self::into_parts(this);
+        pool.forget_detached();
         *value
     }
 
     /// Drops the value instead of giving it back, like [`Pooled::discard`].
-    pub fn discard(mut this: Self) {
-        drop(take(&mut this.value));
-        this.pool.forget_discarded();
+    pub fn discard(this: Self) {
+        let (pool, value) = Self::into_parts(this);
+        drop(value);
+        pool.forget_discarded();
     }
 
     /// The pool this value came from.
     pub fn pool(this: &Self) -> &Arc<Pool<T>> {
         &this.pool
-    }
-}
-
-/// Ends a guard: takes its value, leaving `None` so its `Drop` does nothing more.
-fn take<T>(value: &mut Option<Box<T>>) -> Box<T> {
-    match value.take() {
-        Some(value) => value,
-        // Only `detach`, `discard` and `drop` take the value, each once, and each consumes
-        // the guard; no safe code can see a guard after that.
-        None => unreachable!("a pool guard's value was taken twice"),
-    }
-}
-
-/// Borrows a live guard's value.
-#[inline]
-fn live<T>(value: &Option<Box<T>>) -> &T {
-    match value {
-        Some(value) => value,
-        None => unreachable!("a pool guard was used after it ended"),
-    }
-}
-
-/// Borrows a live guard's value mutably.
-#[inline]
-fn live_mut<T>(value: &mut Option<Box<T>>) -> &mut T {
-    match value {
-        Some(value) => value,
-        None => unreachable!("a pool guard was used after it ended"),
     }
 }
 
@@ -156,14 +132,24 @@ macro_rules! guard_impls {
 
             #[inline]
             fn deref(&self) -> &T {
-                live(&self.value)
+                &self.value
             }
         }
 
         impl<$($lt,)? T: Poolable> DerefMut for $guard<$($lt,)? T> {
             #[inline]
             fn deref_mut(&mut self) -> &mut T {
-                live_mut(&mut self.value)
+                &mut self.value
+            }
+        }
+
+        impl<$($lt,)? T: Poolable> $guard<$($lt,)? T> {
+            /// Ends the guard without its `Drop`: its pool handle and its value.
+            fn into_parts(this: Self) -> (<Self as GuardPool>::Handle, Box<T>) {
+                let this = ManuallyDrop::new(this);
+                // SAFETY: `this` is never used or dropped again, so each field is read, and
+                // its ownership moved out, exactly once.
+                unsafe { (ptr::read(&this.pool), ManuallyDrop::into_inner(ptr::read(&this.value))) }
             }
         }
 
@@ -189,12 +175,26 @@ macro_rules! guard_impls {
             /// Resets the value and gives it back to the pool, which keeps it if it has room.
             #[inline]
             fn drop(&mut self) {
-                if let Some(value) = self.value.take() {
-                    self.pool.recycle(value);
-                }
+                // SAFETY: `drop` runs at most once and `value` is not used after it; a guard
+                // whose value `into_parts` took never gets here.
+                let value = unsafe { ManuallyDrop::take(&mut self.value) };
+                self.pool.recycle(value);
             }
         }
     };
+}
+
+/// The type of a guard's handle on its pool.
+trait GuardPool {
+    type Handle;
+}
+
+impl<'a, T: Poolable> GuardPool for Pooled<'a, T> {
+    type Handle = &'a Pool<T>;
+}
+
+impl<T: Poolable> GuardPool for OwnedPooled<T> {
+    type Handle = Arc<Pool<T>>;
 }
 
 guard_impls!(Pooled<'a>);

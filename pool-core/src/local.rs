@@ -249,19 +249,19 @@ struct Registry {
 /// The fast path's view of this thread's registry. A `const` thread-local without `Drop`, so
 /// reaching it costs one address computation and no liveness check.
 struct FastTable {
-    /// `Registry::thin`'s buffer and length; null and 0 when there is none.
+    /// `Registry::thin`'s buffer.
     ptr: Cell<*const *mut ()>,
+    /// `Registry::thin`'s length while the fast path may use it; 0 while the slow path holds
+    /// the registry, and for good once the registry is being destroyed, which sends every
+    /// fast-path call to the slow path at the cost of the bounds check it makes anyway.
     len: Cell<usize>,
-    /// Set while the slow path holds the registry, and for good once the thread's registry is
-    /// being destroyed: the fast path then steps aside.
-    busy: Cell<bool>,
 }
 
 thread_local! {
     static REGISTRY: RefCell<Registry> =
         const { RefCell::new(Registry { owned: Vec::new(), thin: Vec::new() }) };
     static FAST: FastTable = const {
-        FastTable { ptr: Cell::new(ptr::null()), len: Cell::new(0), busy: Cell::new(false) }
+        FastTable { ptr: Cell::new(ptr::null()), len: Cell::new(0) }
     };
 }
 
@@ -286,7 +286,7 @@ impl Registry {
             return None;
         }
         // SAFETY: see `cache_at`; the returned borrow keeps `self` mutably borrowed, and the
-        // fast path stays away while the registry is borrowed (`FastTable::busy`).
+        // fast path stays away while the registry is borrowed (`FastTable::len` is 0).
         Some(unsafe { cache_at(thin) })
     }
 
@@ -324,8 +324,14 @@ impl Registry {
         Some(unsafe { Box::from_raw(entry.as_ptr()) })
     }
 
-    /// Tells the fast path where the thin table is now.
+    /// Tells the fast path where the thin table is now; it stays closed to the fast path
+    /// until [`Registry::open`].
     fn publish(&self) {
+        FAST.with(|fast| fast.ptr.set(self.thin.as_ptr()));
+    }
+
+    /// Opens the thin table to the fast path, when the slow path lets go of the registry.
+    fn open(&self) {
         FAST.with(|fast| {
             fast.ptr.set(self.thin.as_ptr());
             fast.len.set(self.thin.len());
@@ -338,11 +344,7 @@ impl Drop for Registry {
     /// values back to its pool. A value's `Drop` that uses a pool meanwhile finds no registry
     /// and takes the pool's direct path.
     fn drop(&mut self) {
-        FAST.with(|fast| {
-            fast.busy.set(true);
-            fast.ptr.set(ptr::null());
-            fast.len.set(0);
-        });
+        FAST.with(|fast| fast.len.set(0));
         for index in 0..self.owned.len() {
             drop(self.remove(index));
         }
@@ -358,8 +360,8 @@ impl Drop for Registry {
 /// lives. The type holds because an index names at most one live pool (see `CacheId`), a
 /// cache holds an `Arc` to its pool's shared part so it cannot outlive it, and only that pool
 /// inserts at its index. The exclusivity holds because caches are only reached on their own
-/// thread, by the slow path while it holds the registry's `RefCell` (with `busy` set), or by
-/// the fast path when `busy` is clear, which calls no user code and no pool operation while
+/// thread, by the slow path while it holds the registry's `RefCell` (with the fast table's
+/// `len` at 0), or by the fast path otherwise, which calls no user code and no pool operation while
 /// it holds the cache.
 unsafe fn cache_at<'a, T>(thin: *mut ()) -> &'a mut LocalCache<T> {
     // SAFETY: the caller's contract, above.
@@ -374,19 +376,21 @@ fn with_fast_cache<T: 'static, R>(
     f: impl FnOnce(&mut LocalCache<T>) -> Option<R>,
 ) -> Option<R> {
     // One small read of the table, so that `LocalKey::with` inlines to an address computation.
-    let (busy, table, len) = FAST.with(|fast| (fast.busy.get(), fast.ptr.get(), fast.len.get()));
-    if busy || index >= len {
+    let (table, len) = FAST.with(|fast| (fast.ptr.get(), fast.len.get()));
+    if index >= len {
         return None;
     }
-    // SAFETY: `table` and `len` describe `Registry::thin`'s buffer: `publish` sets them after
-    // every change to it, the registry's `Drop` sets `busy` before freeing it, and the slow
-    // path, the only code that changes it, runs with `busy` set.
+    // SAFETY: `table` and a non-zero `len` describe `Registry::thin`'s buffer: the slow path,
+    // the only code that changes it, sets `len` to 0 while it holds the registry and `open`
+    // sets both from the buffer when it lets go; the registry's `Drop` sets `len` to 0 before
+    // freeing it.
     let thin = unsafe { *table.add(index) };
     if thin.is_null() {
         return None;
     }
-    // SAFETY: `thin` is the entry at this pool's index, `busy` is clear, and `f` (a fast path
-    // below) calls no user code and no pool operation: `cache_at`'s contract.
+    // SAFETY: `thin` is the entry at this pool's index, the slow path does not hold the
+    // registry (`len` is not 0), and `f` (a fast path below) calls no user code and no pool
+    // operation: `cache_at`'s contract.
     f(unsafe { cache_at(thin) })
 }
 
@@ -415,21 +419,17 @@ pub(crate) fn push_fast<T: 'static>(
     });
 }
 
-/// Holds the registry for the slow path: its `RefCell` borrow, with the fast path told to
-/// step aside until it is released.
+/// Holds the registry for the slow path: its `RefCell` borrow, with the fast path closed
+/// until it is released. (Should `f` panic, the fast path stays closed on this thread: every
+/// operation then takes the slow path, which stays correct.)
 fn hold_registry<R>(f: impl FnOnce(&mut Registry) -> R) -> Option<R> {
-    struct Busy;
-    impl Drop for Busy {
-        fn drop(&mut self) {
-            FAST.with(|fast| fast.busy.set(false));
-        }
-    }
     REGISTRY
         .try_with(|registry| {
             let mut registry = registry.try_borrow_mut().ok()?;
-            FAST.with(|fast| fast.busy.set(true));
-            let _busy = Busy;
-            Some(f(&mut registry))
+            FAST.with(|fast| fast.len.set(0));
+            let result = f(&mut registry);
+            registry.open();
+            Some(result)
         })
         .ok()
         .flatten()
