@@ -24,6 +24,8 @@ pub(crate) struct LocalCache<T> {
     reserved: usize,
     /// The trim generation this cache's values belong to.
     epoch: u64,
+    /// The shared `pressure` count this cache last answered by giving back its empty slots.
+    pressure_seen: u64,
     pub(crate) counts: LocalCounts,
     /// Values a trim or clear dropped, for [`with_cache`] to drop once the cache is no longer
     /// borrowed: their `Drop` is user code, which may use a pool again.
@@ -40,6 +42,7 @@ impl<T> LocalCache<T> {
             shared,
             reserved: 0,
             epoch,
+            pressure_seen: 0,
             counts: LocalCounts::default(),
             trash: Vec::new(),
         }
@@ -75,7 +78,7 @@ impl<T> LocalCache<T> {
         }
         let value = self.values.pop()?;
         self.counts.reused += 1;
-        if self.reserved - self.values.len() > shared.batch {
+        if shared.pressure() != self.pressure_seen {
             self.release_slack();
         }
         Some(value)
@@ -99,14 +102,12 @@ impl<T> LocalCache<T> {
     #[inline]
     pub(crate) fn pop(&mut self) -> Option<Box<T>> {
         self.sync();
-        let value = match self.values.pop() {
-            Some(value) => value,
-            None => self.refill()?,
-        };
-        self.counts.reused += 1;
-        if self.reserved - self.values.len() > self.shared.batch {
+        let value = self.values.pop().or_else(|| self.refill());
+        if self.shared.pressure() != self.pressure_seen {
             self.release_slack();
         }
+        let value = value?;
+        self.counts.reused += 1;
         Some(value)
     }
 
@@ -121,11 +122,14 @@ impl<T> LocalCache<T> {
         self.values.pop()
     }
 
-    /// Keeps at most `batch / 2` empty reserved slots, so a thread that takes values and
-    /// sends them elsewhere does not sit on the budget.
+    /// Gives back the reserved slots that hold no value, once another cache found the budget
+    /// empty: a thread that takes values and sends them to others (a producer) must not sit
+    /// on the slots those others need to keep them. Without that pressure the slots stay, so a
+    /// burst of gets and returns stays off the shared budget.
     #[cold]
     fn release_slack(&mut self) {
-        let keep = self.values.len() + self.shared.batch / 2;
+        self.pressure_seen = self.shared.pressure();
+        let keep = self.values.len();
         self.shared.release(self.reserved - keep);
         self.reserved = keep;
     }

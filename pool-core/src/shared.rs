@@ -68,6 +68,10 @@ pub(crate) struct Shared<T> {
     stored: AtomicUsize,
     /// Set when the `Pool` is dropped: caches of a closed pool drop their values.
     closed: AtomicBool,
+    /// Counts the times a cache found no free slot for a value coming back. Each cache that
+    /// sees it change gives back, once, the slots it reserved but holds no value in, rather
+    /// than keep them for its own next returns.
+    pressure: AtomicU64,
     store: Mutex<Store<T>>,
     pub(crate) counters: Counters,
 }
@@ -77,7 +81,7 @@ const LOCAL_CAP: usize = 64;
 
 impl<T> Shared<T> {
     pub(crate) fn new(id: CacheId, max_idle: usize) -> Self {
-        let local_cap = max_idle.min(LOCAL_CAP);
+        let local_cap = (max_idle / 4).clamp(1, LOCAL_CAP).min(max_idle);
         Shared {
             id,
             local_cap,
@@ -86,6 +90,7 @@ impl<T> Shared<T> {
             epoch: AtomicU64::new(0),
             stored: AtomicUsize::new(0),
             closed: AtomicBool::new(false),
+            pressure: AtomicU64::new(0),
             store: Mutex::new(Store {
                 current: Vec::new(),
                 victim: Vec::new(),
@@ -169,7 +174,14 @@ impl<T> Shared<T> {
         self.closed.load(Ordering::Relaxed)
     }
 
-    /// Takes up to `want` free slots; returns how many it took.
+    /// How many times a cache found the budget empty (see `pressure`).
+    #[inline]
+    pub(crate) fn pressure(&self) -> u64 {
+        self.pressure.load(Ordering::Relaxed)
+    }
+
+    /// Takes up to `want` free slots; returns how many it took. Finding none counts as
+    /// pressure.
     pub(crate) fn take_free(&self, want: usize) -> usize {
         if want == 0 {
             return 0;
@@ -178,6 +190,7 @@ impl<T> Shared<T> {
         loop {
             let take = want.min(free);
             if take == 0 {
+                self.pressure.fetch_add(1, Ordering::Relaxed);
                 return 0;
             }
             match self.free.compare_exchange_weak(

@@ -394,3 +394,75 @@ fn hit_rate_reports_reuse() {
     }
     assert_eq!(pool.stats().hit_rate(), 0.75);
 }
+
+#[test]
+fn a_producer_thread_does_not_starve_a_consumer_of_slots() {
+    // One thread gets every value and hands it to another, which drops it: the classic
+    // producer/consumer. The producer's cache ends up holding reserved slots and no values;
+    // when the consumer finds the budget empty, the producer must give those slots back, or
+    // every return would be discarded and every get would allocate.
+    let pool = Arc::new(Pool::<Vec<u8>>::with_max_idle(8));
+    let (to_consumer, values) = std::sync::mpsc::channel::<pool_core::OwnedPooled<Vec<u8>>>();
+    let (to_producer, acks) = std::sync::mpsc::channel::<()>();
+    let consumer = thread::spawn(move || {
+        for value in values {
+            drop(value);
+            to_producer.send(()).unwrap();
+        }
+    });
+    for _ in 0..1000 {
+        to_consumer.send(pool.get_owned()).unwrap();
+        acks.recv().unwrap(); // strictly alternate: no timing in the outcome
+    }
+    drop(to_consumer);
+    consumer.join().unwrap();
+    let stats = pool.stats();
+    assert!(stats.reused >= 900, "{stats:?}");
+    assert_balanced(stats);
+}
+
+#[test]
+fn threads_holding_empty_reserved_slots_give_them_up_under_pressure() {
+    // Four threads each return two values (their caches reserve two slots each: the whole
+    // budget of 8), then take them again and hand them to the main thread: now they hold
+    // eight reserved slots and no values. The main thread's first return finds the budget
+    // empty (and is discarded); once each of those threads has used the pool again, their empty
+    // slots are back in the budget and the main thread's returns are kept.
+    let pool = Arc::new(Pool::<Vec<u8>>::with_max_idle(8));
+    let (to_main, from_threads) = std::sync::mpsc::channel();
+    let mut go_again = Vec::new();
+    let mut workers = Vec::new();
+    for _ in 0..4 {
+        let (pool, to_main) = (Arc::clone(&pool), to_main.clone());
+        let (go, wait) = std::sync::mpsc::channel::<()>();
+        go_again.push(go);
+        workers.push(thread::spawn(move || {
+            drop((pool.get(), pool.get())); // two slots reserved here
+            to_main.send(vec![pool.get_owned(), pool.get_owned()]).unwrap();
+            wait.recv().unwrap();
+            drop(pool.get()); // a pool operation under pressure: gives back the empty slots
+            to_main.send(Vec::new()).unwrap();
+            wait.recv().unwrap(); // stay alive: an exiting thread would give them back anyway
+        }));
+    }
+    let mut values: Vec<_> = (0..4).flat_map(|_| from_threads.recv().unwrap()).collect();
+    assert_eq!(values.len(), 8);
+    drop(values.pop()); // the budget is all reserved by the four threads: discarded
+    assert_eq!(pool.stats().discarded, 1);
+    for go in &go_again {
+        go.send(()).unwrap();
+    }
+    for _ in 0..4 {
+        from_threads.recv().unwrap();
+    }
+    drop(values); // seven returns: now there are slots for them
+    let kept = pool.idle();
+    for go in &go_again {
+        go.send(()).unwrap();
+    }
+    for worker in workers {
+        worker.join().unwrap();
+    }
+    assert!(kept >= 4, "kept {kept} of 7 after the other threads gave up their empty slots");
+    assert_balanced(pool.stats());
+}
