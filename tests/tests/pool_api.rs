@@ -438,7 +438,9 @@ fn threads_holding_empty_reserved_slots_give_them_up_under_pressure() {
         go_again.push(go);
         workers.push(thread::spawn(move || {
             drop((pool.get(), pool.get())); // two slots reserved here
-            to_main.send(vec![pool.get_owned(), pool.get_owned()]).unwrap();
+            to_main
+                .send(vec![pool.get_owned(), pool.get_owned()])
+                .unwrap();
             wait.recv().unwrap();
             drop(pool.get()); // a pool operation under pressure: gives back the empty slots
             to_main.send(Vec::new()).unwrap();
@@ -463,6 +465,53 @@ fn threads_holding_empty_reserved_slots_give_them_up_under_pressure() {
     for worker in workers {
         worker.join().unwrap();
     }
-    assert!(kept >= 4, "kept {kept} of 7 after the other threads gave up their empty slots");
+    assert!(
+        kept >= 4,
+        "kept {kept} of 7 after the other threads gave up their empty slots"
+    );
     assert_balanced(pool.stats());
+}
+
+#[test]
+fn a_dropped_pools_values_cached_by_a_live_thread_are_freed() {
+    static DROPS: AtomicUsize = AtomicUsize::new(0);
+    #[derive(Default)]
+    struct Counted;
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            DROPS.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    impl Reset for Counted {
+        fn reset(&mut self) {}
+    }
+    impl Poolable for Counted {
+        fn create() -> Self {
+            Counted
+        }
+    }
+    let pool = Arc::new(Pool::<Counted>::new());
+    let (to_main, from_worker) = std::sync::mpsc::channel::<()>();
+    let (to_worker, from_main) = std::sync::mpsc::channel::<()>();
+    let worker = {
+        let pool = Arc::clone(&pool);
+        thread::spawn(move || {
+            drop((pool.get(), pool.get(), pool.get())); // three idle in this thread's cache
+            drop(pool);
+            to_main.send(()).unwrap();
+            from_main.recv().unwrap(); // the pool is gone now
+            let before = DROPS.load(Ordering::Relaxed);
+            let other: Pool<String> = Pool::new();
+            drop(other.get()); // a new pool's cache sweeps out the dead pool's
+            DROPS.load(Ordering::Relaxed) - before
+        })
+    };
+    from_worker.recv().unwrap();
+    drop(pool);
+    to_worker.send(()).unwrap();
+    let freed = worker.join().unwrap();
+    assert_eq!(
+        freed, 3,
+        "the live thread's cached values of the dropped pool"
+    );
 }
