@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use pool_core::{PoolStats, Poolable, Reset};
 use pool_examples::alloc::{self, AllocCounts};
 use pool_examples::args::{exit_with_usage, Args};
-use pool_examples::stats::{median_by_key, ns_per, per_second, stats_since};
+use pool_examples::stats::{median_by_key, stats_since};
 use pool_examples::table::{self, Table};
 
 const USAGE: &str = "usage: log_entries [RECORDS] [WRITERS]
@@ -232,36 +232,15 @@ pub(crate) fn run(config: Config) -> Report {
 
 /// The report as the two tables the program prints.
 pub(crate) fn tables(report: &Report) -> (Table, Table) {
-    let n = report.config.records;
-    let mut speed = Table::new([
-        "mode",
-        "records/s",
-        "ns/record",
-        "allocs/record",
-        "bytes/record",
-        "total allocs",
-    ]);
-    for (name, run) in [("unpooled", &report.unpooled), ("pooled", &report.pooled)] {
-        speed.row([
-            name.to_owned(),
-            table::rate(per_second(run.elapsed, n)),
-            table::fixed(ns_per(run.elapsed, n), 0),
-            table::fixed(run.allocs.allocations as f64 / n as f64, 3),
-            table::fixed(run.allocs.bytes as f64 / n as f64, 1),
-            table::count(run.allocs.allocations),
-        ]);
-    }
-    let s = &report.pool;
-    let mut pool =
-        Table::new(["created", "reused", "hit rate", "idle", "discarded"]).left_columns(0);
-    pool.row([
-        table::count(s.created),
-        table::count(s.reused),
-        table::percent(s.hit_rate()),
-        table::count(s.idle as u64),
-        table::count(s.discarded),
-    ]);
-    (speed, pool)
+    let speed = table::throughput(
+        "record",
+        report.config.records,
+        &[
+            ("unpooled", report.unpooled.elapsed, report.unpooled.allocs),
+            ("pooled", report.pooled.elapsed, report.pooled.allocs),
+        ],
+    );
+    (speed, table::pool_stats(&report.pool, false))
 }
 
 fn print(report: &Report) {

@@ -26,7 +26,7 @@ use pool_core::{PoolStats, Poolable};
 use pool_examples::alloc::{self, AllocCounts};
 use pool_examples::args::{exit_with_usage, Args};
 use pool_examples::rng::Rng;
-use pool_examples::stats::{median_by_key, ns_per, per_second, stats_since};
+use pool_examples::stats::{median_by_key, stats_since};
 use pool_examples::table::{self, Table};
 
 const USAGE: &str = "usage: task_queue [TASKS] [WORKERS]
@@ -279,44 +279,15 @@ fn median_round(rounds: &[Round]) -> Round {
 
 /// The report as the two tables the program prints.
 pub(crate) fn tables(report: &Report) -> (Table, Table) {
-    let tasks = report.config.tasks;
-    let mut speed = Table::new([
-        "mode",
-        "tasks/s",
-        "ns/task",
-        "allocs/task",
-        "bytes/task",
-        "total allocs",
-    ]);
-    for (name, round) in [("unpooled", &report.unpooled), ("pooled", &report.pooled)] {
-        speed.row([
-            name.to_owned(),
-            table::rate(per_second(round.elapsed, tasks)),
-            table::fixed(ns_per(round.elapsed, tasks), 0),
-            table::fixed(round.allocs.allocations as f64 / tasks as f64, 3),
-            table::fixed(round.allocs.bytes as f64 / tasks as f64, 1),
-            table::count(round.allocs.allocations),
-        ]);
-    }
-    let s = &report.pool;
-    let mut pool = Table::new([
-        "created",
-        "reused",
-        "hit rate",
-        "idle",
-        "discarded",
-        "in use",
-    ])
-    .left_columns(0);
-    pool.row([
-        table::count(s.created),
-        table::count(s.reused),
-        table::percent(s.hit_rate()),
-        table::count(s.idle as u64),
-        table::count(s.discarded),
-        table::count(s.in_use as u64),
-    ]);
-    (speed, pool)
+    let speed = table::throughput(
+        "task",
+        report.config.tasks,
+        &[
+            ("unpooled", report.unpooled.elapsed, report.unpooled.allocs),
+            ("pooled", report.pooled.elapsed, report.pooled.allocs),
+        ],
+    );
+    (speed, table::pool_stats(&report.pool, true))
 }
 
 fn print(report: &Report) {

@@ -1,6 +1,12 @@
 //! Plain-text tables and number formatting for the examples' output.
 
 use std::fmt;
+use std::time::Duration;
+
+use pool_core::PoolStats;
+
+use crate::alloc::AllocCounts;
+use crate::stats::{ns_per, per_second};
 
 /// A table printed with aligned columns: the first column left-aligned (or the first few, see
 /// [`Table::left_columns`]), the others (numbers) right-aligned.
@@ -181,4 +187,49 @@ pub fn rate(per_second: f64) -> String {
     } else {
         format!("{per_second:.1}")
     }
+}
+
+/// The throughput table of a program that runs the same workload in several modes: per mode,
+/// `unit`s per second, nanoseconds, allocations and bytes allocated per `unit`, and the total
+/// allocations, over `items` units each.
+pub fn throughput(unit: &str, items: u64, modes: &[(&str, Duration, AllocCounts)]) -> Table {
+    let mut table = Table::new([
+        "mode".to_owned(),
+        format!("{unit}s/s"),
+        format!("ns/{unit}"),
+        format!("allocs/{unit}"),
+        format!("bytes/{unit}"),
+        "total allocs".to_owned(),
+    ]);
+    for (name, elapsed, allocs) in modes {
+        table.row([
+            (*name).to_owned(),
+            rate(per_second(*elapsed, items)),
+            fixed(ns_per(*elapsed, items), 0),
+            fixed(allocs.allocations as f64 / items as f64, 3),
+            fixed(allocs.bytes as f64 / items as f64, 1),
+            count(allocs.allocations),
+        ]);
+    }
+    table
+}
+
+/// A pool's statistics as a one-row table: created, reused, hit rate, idle, discarded, and
+/// `in use` when `with_in_use`.
+pub fn pool_stats(stats: &PoolStats, with_in_use: bool) -> Table {
+    let mut header = vec!["created", "reused", "hit rate", "idle", "discarded"];
+    let mut row = vec![
+        count(stats.created),
+        count(stats.reused),
+        percent(stats.hit_rate()),
+        count(stats.idle as u64),
+        count(stats.discarded),
+    ];
+    if with_in_use {
+        header.push("in use");
+        row.push(count(stats.in_use as u64));
+    }
+    let mut table = Table::new(header).left_columns(0);
+    table.row(row);
+    table
 }

@@ -347,29 +347,35 @@ fn owned_guards_cross_threads_and_come_back() {
     OwnedPooled::discard(pool.get_owned());
 }
 
+/// Counts its drops in `DROPS[N]`: one counter for each test that uses it, since tests run in
+/// parallel.
+struct Counted<const N: usize>;
+
+static DROPS: [AtomicUsize; 2] = [AtomicUsize::new(0), AtomicUsize::new(0)];
+
+impl<const N: usize> Drop for Counted<N> {
+    fn drop(&mut self) {
+        DROPS[N].fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+impl<const N: usize> Reset for Counted<N> {
+    fn reset(&mut self) {}
+}
+
+impl<const N: usize> Poolable for Counted<N> {
+    fn create() -> Self {
+        Counted
+    }
+}
+
 #[test]
 fn dropping_a_pool_drops_its_idle_values() {
-    static DROPS: AtomicUsize = AtomicUsize::new(0);
-    #[derive(Default)]
-    struct Counted;
-    impl Drop for Counted {
-        fn drop(&mut self) {
-            DROPS.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-    impl Reset for Counted {
-        fn reset(&mut self) {}
-    }
-    impl Poolable for Counted {
-        fn create() -> Self {
-            Counted
-        }
-    }
-    let pool: Pool<Counted> = Pool::new();
+    let pool: Pool<Counted<0>> = Pool::new();
     pool.prefill(3);
     drop(pool.get());
     drop(pool);
-    assert_eq!(DROPS.load(Ordering::Relaxed), 3);
+    assert_eq!(DROPS[0].load(Ordering::Relaxed), 3);
 }
 
 #[test]
@@ -474,23 +480,7 @@ fn threads_holding_empty_reserved_slots_give_them_up_under_pressure() {
 
 #[test]
 fn a_dropped_pools_values_cached_by_a_live_thread_are_freed() {
-    static DROPS: AtomicUsize = AtomicUsize::new(0);
-    #[derive(Default)]
-    struct Counted;
-    impl Drop for Counted {
-        fn drop(&mut self) {
-            DROPS.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-    impl Reset for Counted {
-        fn reset(&mut self) {}
-    }
-    impl Poolable for Counted {
-        fn create() -> Self {
-            Counted
-        }
-    }
-    let pool = Arc::new(Pool::<Counted>::new());
+    let pool = Arc::new(Pool::<Counted<1>>::new());
     let (to_main, from_worker) = std::sync::mpsc::channel::<()>();
     let (to_worker, from_main) = std::sync::mpsc::channel::<()>();
     let worker = {
@@ -500,10 +490,10 @@ fn a_dropped_pools_values_cached_by_a_live_thread_are_freed() {
             drop(pool);
             to_main.send(()).unwrap();
             from_main.recv().unwrap(); // the pool is gone now
-            let before = DROPS.load(Ordering::Relaxed);
+            let before = DROPS[1].load(Ordering::Relaxed);
             let other: Pool<String> = Pool::new();
             drop(other.get()); // a new pool's cache sweeps out the dead pool's
-            DROPS.load(Ordering::Relaxed) - before
+            DROPS[1].load(Ordering::Relaxed) - before
         })
     };
     from_worker.recv().unwrap();
