@@ -1,11 +1,12 @@
 //! The guards [`Pooled`] and [`OwnedPooled`]: a value out of a pool, given back on drop.
 
-use crate::sync::StdArc as Arc;
 use std::fmt;
 use std::mem::ManuallyDrop;
 use std::ops::{Deref, DerefMut};
 use std::ptr;
 
+use crate::shared::Shared;
+use crate::sync::{Arc, StdArc};
 use crate::{Pool, Poolable};
 
 /// A value taken from a [`Pool`] by [`Pool::get`]. Dropping it resets the value and gives it
@@ -28,11 +29,13 @@ use crate::{Pool, Poolable};
 #[must_use = "dropping the guard at once gives the value straight back to the pool"]
 pub struct Pooled<'a, T: Poolable> {
     pool: &'a Pool<T>,
+    /// The pool's shared part, found once by `get`, so the return need not look it up again.
+    shared: &'a Arc<Shared<T>>,
     /// Taken out exactly once: by `Drop`, or by `into_parts`, which skips `Drop`.
     value: ManuallyDrop<Box<T>>,
 }
 
-/// A value taken from a pool in an [`Arc`] by [`Pool::get_owned`]. Like [`Pooled`], but it
+/// A value taken from a pool in an [`Arc`](std::sync::Arc) by [`Pool::get_owned`]. Like [`Pooled`], but it
 /// holds a clone of the `Arc` instead of a borrow, so it is `'static` and can move to another
 /// thread or into an async task.
 ///
@@ -51,15 +54,16 @@ pub struct Pooled<'a, T: Poolable> {
 /// ```
 #[must_use = "dropping the guard at once gives the value straight back to the pool"]
 pub struct OwnedPooled<T: Poolable> {
-    pool: Arc<Pool<T>>,
+    pool: StdArc<Pool<T>>,
     /// Taken out exactly once: by `Drop`, or by `into_parts`, which skips `Drop`.
     value: ManuallyDrop<Box<T>>,
 }
 
 impl<'a, T: Poolable> Pooled<'a, T> {
-    pub(crate) fn new(pool: &'a Pool<T>, value: Box<T>) -> Self {
+    pub(crate) fn new(pool: &'a Pool<T>, shared: &'a Arc<Shared<T>>, value: Box<T>) -> Self {
         Pooled {
             pool,
+            shared,
             value: ManuallyDrop::new(value),
         }
     }
@@ -97,7 +101,7 @@ impl<'a, T: Poolable> Pooled<'a, T> {
 }
 
 impl<T: Poolable> OwnedPooled<T> {
-    pub(crate) fn new(pool: Arc<Pool<T>>, value: Box<T>) -> Self {
+    pub(crate) fn new(pool: StdArc<Pool<T>>, value: Box<T>) -> Self {
         OwnedPooled {
             pool,
             value: ManuallyDrop::new(value),
@@ -119,7 +123,7 @@ impl<T: Poolable> OwnedPooled<T> {
     }
 
     /// The pool this value came from.
-    pub fn pool(this: &Self) -> &Arc<Pool<T>> {
+    pub fn pool(this: &Self) -> &StdArc<Pool<T>> {
         &this.pool
     }
 }
@@ -178,23 +182,39 @@ macro_rules! guard_impls {
                 // SAFETY: `drop` runs at most once and `value` is not used after it; a guard
                 // whose value `into_parts` took never gets here.
                 let value = unsafe { ManuallyDrop::take(&mut self.value) };
-                self.pool.recycle(value);
+                self.pool.recycle(self.shared_part(), value);
             }
         }
     };
 }
 
-/// The type of a guard's handle on its pool.
+/// What the guards' shared code needs of each: the type of its handle on its pool, and the
+/// pool's shared part.
 trait GuardPool {
     type Handle;
+    type Value: Poolable;
+
+    fn shared_part(&self) -> &Arc<Shared<Self::Value>>;
 }
 
 impl<'a, T: Poolable> GuardPool for Pooled<'a, T> {
     type Handle = &'a Pool<T>;
+    type Value = T;
+
+    #[inline]
+    fn shared_part(&self) -> &Arc<Shared<T>> {
+        self.shared
+    }
 }
 
 impl<T: Poolable> GuardPool for OwnedPooled<T> {
-    type Handle = Arc<Pool<T>>;
+    type Handle = StdArc<Pool<T>>;
+    type Value = T;
+
+    #[inline]
+    fn shared_part(&self) -> &Arc<Shared<T>> {
+        self.pool.shared()
+    }
 }
 
 guard_impls!(Pooled<'a>);

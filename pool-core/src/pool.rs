@@ -135,7 +135,8 @@ impl<T: Poolable> Pool<T> {
     /// ```
     #[inline]
     pub fn get(&self) -> Pooled<'_, T> {
-        Pooled::new(self, self.take())
+        let shared = self.shared();
+        Pooled::new(self, shared, self.take(shared))
     }
 
     /// Like [`get`](Pool::get), for a pool in an `Arc`: the guard holds a clone of the `Arc`,
@@ -152,7 +153,7 @@ impl<T: Poolable> Pool<T> {
     /// ```
     #[inline]
     pub fn get_owned(self: &StdArc<Self>) -> OwnedPooled<T> {
-        OwnedPooled::new(StdArc::clone(self), self.take())
+        OwnedPooled::new(StdArc::clone(self), self.take(self.shared()))
     }
 
     /// Resets `value` and keeps it if the pool has room, or drops it. Counts it as created.
@@ -275,15 +276,14 @@ impl<T: Poolable> Pool<T> {
     }
 
     #[inline]
-    fn shared(&self) -> &Arc<Shared<T>> {
+    pub(crate) fn shared(&self) -> &Arc<Shared<T>> {
         self.shared
             .get_or_init(|| Arc::new(Shared::new(CacheId::acquire(), self.max_idle)))
     }
 
     /// Takes an idle value or makes one: the start of every get.
     #[inline]
-    fn take(&self) -> Box<T> {
-        let shared = self.shared();
+    fn take(&self, shared: &Arc<Shared<T>>) -> Box<T> {
         match pop_fast(shared) {
             Some(value) => value,
             None => self.take_slow(shared),
@@ -335,8 +335,7 @@ impl<T: Poolable> Pool<T> {
 
     /// The end of a guard that gives its value back: reset, then keep or drop.
     #[inline]
-    pub(crate) fn recycle(&self, mut value: Box<T>) {
-        let shared = self.shared();
+    pub(crate) fn recycle(&self, shared: &Arc<Shared<T>>, mut value: Box<T>) {
         reset(shared, &mut value, true);
         let mut value = Some(value);
         push_fast(shared, &mut value, true);
