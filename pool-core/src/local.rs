@@ -76,11 +76,14 @@ impl<T> LocalCache<T> {
         if self.epoch != shared.epoch() {
             return None;
         }
-        // Pressure is answered on the slow path only: a thread that sits on empty reserved
-        // slots is one that takes more than it returns, so its cache soon runs dry and it
-        // comes through `pop`.
         let value = self.values.pop()?;
         self.counts.reused += 1;
+        // A thread that takes more than it returns (a producer handing values to others)
+        // piles up reserved slots with no value in them; it may then park for good, so it
+        // cannot wait for pressure to give them back: past `batch` empty slots, it does.
+        if self.reserved - self.values.len() > shared.batch {
+            self.release_slack();
+        }
         Some(value)
     }
 
@@ -122,10 +125,11 @@ impl<T> LocalCache<T> {
         self.values.pop()
     }
 
-    /// Gives back the reserved slots that hold no value, once another cache found the budget
-    /// empty: a thread that takes values and sends them to others (a producer) must not sit
-    /// on the slots those others need to keep them. Without that pressure the slots stay, so a
-    /// burst of gets and returns stays off the shared budget.
+    /// Gives back the reserved slots that hold no value: when there are more than `batch` of
+    /// them, or when another cache found the budget empty. A thread that takes values and
+    /// sends them to others (a producer) must not sit on the slots those others need to keep
+    /// them. Up to `batch` empty slots stay, so a burst of gets and returns mostly stays off
+    /// the shared budget.
     #[cold]
     fn release_slack(&mut self) {
         self.pressure_seen = self.shared.pressure();
@@ -161,6 +165,11 @@ impl<T> LocalCache<T> {
         let want = shared.batch.min(shared.local_cap - self.reserved);
         self.reserved += shared.take_free(want);
         self.values.len() < self.reserved
+    }
+
+    /// Gives back the reserved slots that hold no value, now (for `prefill`).
+    pub(crate) fn release_empty_slots(&mut self) {
+        self.release_slack();
     }
 
     /// Runs a trim or clear's effect on this cache now rather than at its next operation.
@@ -331,12 +340,12 @@ impl Registry {
     /// Tells the fast path where the thin table is now; it stays closed to the fast path
     /// until [`Registry::open`].
     fn publish(&self) {
-        FAST.with(|fast| fast.ptr.set(self.thin.as_ptr()));
+        let _ = FAST.try_with(|fast| fast.ptr.set(self.thin.as_ptr()));
     }
 
     /// Opens the thin table to the fast path, when the slow path lets go of the registry.
     fn open(&self) {
-        FAST.with(|fast| {
+        let _ = FAST.try_with(|fast| {
             fast.ptr.set(self.thin.as_ptr());
             fast.len.set(self.thin.len());
         });
@@ -348,7 +357,7 @@ impl Drop for Registry {
     /// values back to its pool. A value's `Drop` that uses a pool meanwhile finds no registry
     /// and takes the pool's direct path.
     fn drop(&mut self) {
-        FAST.with(|fast| fast.len.set(0));
+        let _ = FAST.try_with(|fast| fast.len.set(0));
         for index in 0..self.owned.len() {
             drop(self.remove(index));
         }
@@ -380,7 +389,12 @@ fn with_fast_cache<T: 'static, R>(
     f: impl FnOnce(&mut LocalCache<T>) -> Option<R>,
 ) -> Option<R> {
     // One small read of the table, so that `LocalKey::with` inlines to an address computation.
-    let (table, len) = FAST.with(|fast| (fast.ptr.get(), fast.len.get()));
+    // `try_with` never fails for a `const` thread-local without `Drop` where the platform has
+    // native thread-locals; elsewhere it fails once the thread's locals are gone, and the
+    // slow path then takes the direct route.
+    let (table, len) = FAST
+        .try_with(|fast| (fast.ptr.get(), fast.len.get()))
+        .ok()?;
     if index >= len {
         return None;
     }
@@ -424,13 +438,13 @@ pub(crate) fn push_fast<T: 'static>(
 }
 
 /// Holds the registry for the slow path: its `RefCell` borrow, with the fast path closed
-/// until it is released. (Should `f` panic, the fast path stays closed on this thread: every
-/// operation then takes the slow path, which stays correct.)
+/// until it is released. (Should `f` panic, the fast path stays closed until the next slow
+/// path on this thread reopens it: one slow operation, no harm.)
 fn hold_registry<R>(f: impl FnOnce(&mut Registry) -> R) -> Option<R> {
     REGISTRY
         .try_with(|registry| {
             let mut registry = registry.try_borrow_mut().ok()?;
-            FAST.with(|fast| fast.len.set(0));
+            let _ = FAST.try_with(|fast| fast.len.set(0));
             let result = f(&mut registry);
             registry.open();
             Some(result)

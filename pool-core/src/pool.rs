@@ -186,15 +186,23 @@ impl<T: Poolable> Pool<T> {
     /// assert_eq!(pool.idle(), 8);
     /// ```
     pub fn prefill(&self, n: usize) {
-        let shared = self.shared();
-        while self.idle() < n.min(self.max_idle) {
-            let value = self.create_boxed(shared);
-            if let Err(value) = shared.push_direct(value) {
-                // The budget is reserved by other threads' caches: the pool is as full as it gets.
-                Counters::add(&shared.counters.discarded, 1);
-                drop(value);
-                break;
+        /// Gives a taken slot back if `create` panics.
+        struct SlotGuard<'a, T>(&'a Shared<T>);
+        impl<T> Drop for SlotGuard<'_, T> {
+            fn drop(&mut self) {
+                self.0.release(1);
             }
+        }
+        let shared = self.shared();
+        // This thread's empty reserved slots go back to the budget first, for prefill to use.
+        with_existing_cache(shared, LocalCache::release_empty_slots);
+        // A slot is taken before each value is made, so none is made only to be dropped; the
+        // loop ends early if other threads' caches hold the rest of the budget.
+        while self.idle() < n.min(self.max_idle) && shared.take_free(1) == 1 {
+            let slot = SlotGuard(shared);
+            let value = self.create_boxed(shared);
+            mem::forget(slot);
+            shared.push_reserved(value);
         }
     }
 

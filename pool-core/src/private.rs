@@ -1,9 +1,9 @@
 //! Items the derive's generated code names. Not a public API: they may change in any release.
 //!
 //! Each helper trait exists for its `#[diagnostic::on_unimplemented]`: the derive routes an extra
-//! check (`Self` or a field has `Default`, a `reset_with` function has the right signature) through it, so
-//! the error a user sees names the mistake and the way out instead of a bare "trait bound not
-//! satisfied". (A `Poolable` field that is not `Send` needs no helper: the derive adds
+//! check (`Self` or a field has `Default`, a `reset_with` or `new` function has the right
+//! signature) through it, so the error a user sees names the mistake and the way out instead of
+//! a bare "trait bound not satisfied". (A `Poolable` field that is not `Send` needs no helper: the derive adds
 //! `FieldType: Send` to the impl's where-clause, spanned at the field, and the compiler's own
 //! message is clear; a helper trait there would only add a second error at the derive.)
 
@@ -71,4 +71,29 @@ impl<T: ?Sized, F: FnOnce(&mut T)> ResetWith<T> for F {
 #[inline]
 pub fn reset_with<T: ?Sized, F: ResetWith<T>>(value: &mut T, f: F) {
     f.reset_with(value);
+}
+
+/// A function named by `#[pool(new = path)]`: it takes nothing and returns the type.
+#[diagnostic::on_unimplemented(
+    message = "`#[pool(new = ..)]` expects a `fn() -> {T}`, and `{Self}` is not one",
+    label = "expected `fn() -> {T}`",
+    note = "name a function that takes no argument and returns `{T}`, or remove `new` to create values with `Default::default()`"
+)]
+pub trait CreateWith<T> {
+    /// Makes a value by calling the function.
+    fn create_with(self) -> T;
+}
+
+impl<T, F: FnOnce() -> T> CreateWith<T> for F {
+    #[inline]
+    fn create_with(self) -> T {
+        self()
+    }
+}
+
+/// Calls the `#[pool(new = f)]` function; the generic bound routes a wrong signature through
+/// [`CreateWith`]'s message.
+#[inline]
+pub fn create_with<T, F: CreateWith<T>>(f: F) -> T {
+    f.create_with()
 }

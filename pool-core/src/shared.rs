@@ -233,10 +233,15 @@ impl<T> Shared<T> {
         if self.is_closed() || self.take_free(1) == 0 {
             return Err(value);
         }
+        self.push_reserved(value);
+        Ok(())
+    }
+
+    /// Keeps `value` in the store, in a slot the caller already took from the budget.
+    pub(crate) fn push_reserved(&self, value: Box<T>) {
         let mut store = self.lock();
         store.current.push(value);
         self.unlock(store);
-        Ok(())
     }
 
     /// Drops what was idle at the previous trim; what is idle now becomes the victims.
