@@ -92,3 +92,45 @@ fn clear_races_with_spill_and_refill() {
         check_quiescent(&shared, 2);
     });
 }
+
+#[test]
+fn direct_paths_race_a_cache() {
+    loom::model(|| {
+        // The direct paths serve threads without a usable cache (an exiting thread): they
+        // take and give slots one at a time while a cache moves them in batches.
+        let shared = Arc::new(Shared::new(CacheId::acquire(), 4));
+        let worker_shared = Arc::clone(&shared);
+        let handle = thread::spawn(move || worker(worker_shared, 10));
+        let kept = shared.push_direct(Box::new(20)).is_ok();
+        let taken = shared.pop_direct();
+        handle.join().unwrap();
+        // The direct paths count in the shared counters, as the pool does.
+        let c = &shared.counters;
+        if kept {
+            c.returned.fetch_add(1, Ordering::Relaxed);
+        }
+        if taken.is_some() {
+            c.reused.fetch_add(1, Ordering::Relaxed);
+        }
+        check_quiescent(&shared, 4);
+    });
+}
+
+#[test]
+fn close_races_a_retiring_cache() {
+    loom::model(|| {
+        // A pool is dropped (closed) only once nothing can use it, but another thread's cache
+        // may be handing its values back at that moment, as its thread exits: whichever comes
+        // first, nothing stays in the store and every slot is free again.
+        let shared = Arc::new(Shared::new(CacheId::acquire(), 8));
+        let mut cache = LocalCache::new(Arc::clone(&shared));
+        for n in 0..3 {
+            let _ = cache.push(Box::new(n), true);
+        }
+        let handle = thread::spawn(move || drop(cache));
+        drop(shared.close());
+        handle.join().unwrap();
+        assert_eq!(shared.stored(), 0);
+        check_quiescent(&shared, 8);
+    });
+}
