@@ -3,12 +3,12 @@
 //! Parsing only records what was written and where; rules that involve more than one option
 //! (conflicts, options that need a particular derive or shape) live in `validate.rs`.
 
-use proc_macro2::Span;
+use proc_macro2::{Delimiter, Span};
 use quote::ToTokens;
 use syn::meta::ParseNestedMeta;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Attribute, Expr, ExprPath, LitStr, Path, Token, WherePredicate};
+use syn::{Attribute, Expr, ExprPath, LitStr, Meta, Path, Token, WherePredicate};
 
 use crate::ctxt::Ctxt;
 
@@ -57,7 +57,11 @@ pub(crate) struct ContainerAttrs {
 /// ("field `data` of `Task`").
 pub(crate) fn field_attrs(ctxt: &Ctxt, attrs: &[Attribute], subject: &str) -> FieldAttrs {
     let mut out = FieldAttrs::default();
+    reject_default_attr(ctxt, attrs, DefaultPlace::Field);
     for attr in pool_attrs(attrs) {
+        if !is_list(ctxt, attr, Level::Field) {
+            continue;
+        }
         let parsed = attr.parse_nested_meta(|meta| field_key(ctxt, &mut out, &meta, subject));
         if let Err(err) = parsed {
             ctxt.push(err);
@@ -69,7 +73,11 @@ pub(crate) fn field_attrs(ctxt: &Ctxt, attrs: &[Attribute], subject: &str) -> Fi
 /// Parses the `#[pool(..)]` attributes of the type; `subject` names it in errors ("`Task`").
 pub(crate) fn container_attrs(ctxt: &Ctxt, attrs: &[Attribute], subject: &str) -> ContainerAttrs {
     let mut out = ContainerAttrs::default();
+    reject_default_attr(ctxt, attrs, DefaultPlace::Type);
     for attr in pool_attrs(attrs) {
+        if !is_list(ctxt, attr, Level::Container) {
+            continue;
+        }
         let parsed = attr.parse_nested_meta(|meta| container_key(ctxt, &mut out, &meta, subject));
         if let Err(err) = parsed {
             ctxt.push(err);
@@ -89,6 +97,53 @@ pub(crate) fn reject_variant_attrs(ctxt: &Ctxt, attrs: &[Attribute], variant: &s
             ),
         );
     }
+}
+
+/// Where a bare `#[default]` was written, to word the error.
+#[derive(Clone, Copy)]
+enum DefaultPlace {
+    Field,
+    Type,
+}
+
+/// Reports a bare `#[default]` anywhere but on an enum variant. The derives register it as a
+/// helper attribute for enums, so the compiler would otherwise accept it silently where it
+/// means nothing. `#[default = ..]` and `#[default(..)]` are left alone: they belong to other
+/// derives (smart-default's field values).
+fn reject_default_attr(ctxt: &Ctxt, attrs: &[Attribute], place: DefaultPlace) {
+    let is_bare_default =
+        |attr: &&Attribute| matches!(&attr.meta, Meta::Path(path) if path.is_ident("default"));
+    for attr in attrs.iter().filter(is_bare_default) {
+        let msg = match place {
+            DefaultPlace::Field => {
+                "`#[default]` marks the enum variant a reset goes back to; it has no meaning on a \
+                 field: remove it, or write `#[pool(default)]` to reset the field with \
+                 `Default::default()`"
+            }
+            DefaultPlace::Type => {
+                "`#[default]` marks the enum variant a reset goes back to; it has no meaning on \
+                 the type itself: remove it, or put it on a variant of an enum"
+            }
+        };
+        ctxt.error_spanned_by(attr, msg);
+    }
+}
+
+/// Whether `attr` is written `#[pool(..)]`; reports a bare `#[pool]` or `#[pool = ..]`,
+/// listing the keys that go in the parentheses.
+fn is_list(ctxt: &Ctxt, attr: &Attribute, level: Level) -> bool {
+    if matches!(attr.meta, Meta::List(_)) {
+        return true;
+    }
+    let keys = match level {
+        Level::Field => FIELD_KEYS,
+        Level::Container => CONTAINER_KEYS,
+    };
+    ctxt.error_spanned_by(
+        attr,
+        format!("`#[pool]` takes its options in parentheses, `#[pool(key)]`; the keys are {keys}"),
+    );
+    false
 }
 
 /// The attributes that belong to this derive.
@@ -221,7 +276,7 @@ fn bound(meta: &ParseNestedMeta) -> syn::Result<Vec<WherePredicate>> {
 
 /// `global` or `global(max_idle = N)`.
 fn global(meta: &ParseNestedMeta) -> syn::Result<Option<Expr>> {
-    if meta.input.is_empty() || meta.input.peek(Token![,]) {
+    if meta.input.is_empty() || meta.input.peek(Token![,]) || empty_parens(meta)? {
         return Ok(None);
     }
     let mut max_idle = None;
@@ -239,6 +294,16 @@ fn global(meta: &ParseNestedMeta) -> syn::Result<Option<Expr>> {
         }
     })?;
     Ok(max_idle)
+}
+
+/// Consumes `()` and returns `true` if the key is followed by empty parentheses (`global()`
+/// means bare `global`).
+fn empty_parens(meta: &ParseNestedMeta) -> syn::Result<bool> {
+    meta.input
+        .step(|cursor| match cursor.group(Delimiter::Parenthesis) {
+            Some((inside, _, rest)) if inside.eof() => Ok((true, rest)),
+            _ => Ok((false, *cursor)),
+        })
 }
 
 /// Where an attribute was written, to word the "unknown key" error.

@@ -28,14 +28,18 @@ pub(crate) fn reset_where_clause(cont: &Container) -> TokenStream {
 }
 
 /// The where-clause of the `Poolable` impl: everything `Reset` needs (a supertrait), every field
-/// `Send`, every type parameter `'static`, and `Self: Default` when `create` uses it.
+/// `Send`, every type parameter `'static`, and `Self: Default` (through the `CreateDefault`
+/// helper) when `create` uses it.
 pub(crate) fn poolable_where_clause(cont: &Container) -> TokenStream {
     let mut predicates = Predicates::new(cont.generics);
     add_reset_bounds(&mut predicates, cont);
-    add_send_bounds(&mut predicates, cont);
+    add_send_bounds(&mut predicates, cont, &HashSet::new());
     add_static_bounds(&mut predicates, cont.generics);
     if needs_default_predicate(cont) {
-        let default = quote!(::core::default::Default);
+        // Through the helper whose message names `#[pool(new = ..)]`: a use with parameters
+        // that lack `Default` then says why, not just "not `Poolable`".
+        let krate = cont.krate();
+        let default = quote!(#krate::__private::CreateDefault);
         predicates.add(quote!(Self), default, Span::call_site());
     }
     predicates.into_where_clause()
@@ -45,11 +49,16 @@ pub(crate) fn poolable_where_clause(cont: &Container) -> TokenStream {
 /// itself adds no error. `Self: 'static` stands in for the lifetime parameters that
 /// `#[derive(Poolable)]` rejects; the `Send` bounds keep a non-`Send` field reported at the
 /// field rather than at the derive.
+///
+/// With lifetime parameters, field types that mention one get no `Send` predicate: next to
+/// `Self: 'static`, the compiler cannot decide `Option<&'a u8>: Send` and would add a
+/// "type annotations needed" error to the lifetime error that matters.
 pub(crate) fn stub_poolable_where_clause(cont: &Container) -> TokenStream {
     let mut predicates = Predicates::new(cont.generics);
-    add_send_bounds(&mut predicates, cont);
+    let lifetimes = lifetime_params(cont.generics);
+    add_send_bounds(&mut predicates, cont, &lifetimes);
     add_static_bounds(&mut predicates, cont.generics);
-    if cont.generics.lifetimes().next().is_some() {
+    if !lifetimes.is_empty() {
         predicates.add(quote!(Self), quote!('static), Span::call_site());
     }
     predicates.into_where_clause()
@@ -186,18 +195,26 @@ fn field_bounds(field: &Field, krate: &TokenStream) -> Vec<TokenStream> {
     bounds
 }
 
-/// `FieldType: Send` for every field of every variant.
+/// `FieldType: Send` for every field of every variant, except those whose type mentions one of
+/// `skipped_lifetimes`.
 ///
 /// Added even for field types without a type parameter: a predicate that is trivially false
 /// (`Rc<u8>: Send`) is reported once, at the field, and because it is in the impl's
 /// environment the `Poolable: Send` supertrait check then holds, so there is no second error at
 /// the derive. With `#[pool(bound = "...")]`, the bounds for generic field types are the
 /// user's to write.
-fn add_send_bounds(predicates: &mut Predicates, cont: &Container) {
+fn add_send_bounds(
+    predicates: &mut Predicates,
+    cont: &Container,
+    skipped_lifetimes: &HashSet<Ident>,
+) {
     let params = type_params(cont.generics);
     let replaced = cont.attrs.bound.is_some();
     for field in cont.all_fields() {
         if replaced && mentions(field.ty, &params) {
+            continue;
+        }
+        if mentions_lifetime(field.ty.to_token_stream(), skipped_lifetimes) {
             continue;
         }
         let send = quote_spanned!(field.end=> ::core::marker::Send);
@@ -213,9 +230,10 @@ fn add_static_bounds(predicates: &mut Predicates, generics: &Generics) {
     }
 }
 
-/// `Self: Default` is needed by `create` in a generic type without `#[pool(new = ..)]`: there
-/// `Default` may hold only for some parameters. (A non-generic type needs no predicate: `create`
-/// checks `Default` directly, with a message that names `#[pool(new = ..)]`.)
+/// `Self: CreateDefault` (that is, `Self: Default`) is needed by `create` in a generic type
+/// without `#[pool(new = ..)]`: there `Default` may hold only for some parameters. (A
+/// non-generic type needs no predicate: `create` checks `Default` directly, with the same
+/// message.)
 fn needs_default_predicate(cont: &Container) -> bool {
     cont.attrs.new.is_none() && cont.attrs.bound.is_none() && !cont.generics.params.is_empty()
 }
@@ -240,5 +258,30 @@ fn tokens_mention(tokens: TokenStream, params: &HashSet<Ident>) -> bool {
         TokenTree::Ident(ident) => params.contains(&ident),
         TokenTree::Group(group) => tokens_mention(group.stream(), params),
         _ => false,
+    })
+}
+
+/// The names of the lifetime parameters, without their `'`.
+fn lifetime_params(generics: &Generics) -> HashSet<Ident> {
+    generics
+        .lifetimes()
+        .map(|param| param.lifetime.ident.clone())
+        .collect()
+}
+
+/// Whether a token stream contains one of `lifetimes` (a `'` followed by its name).
+fn mentions_lifetime(tokens: TokenStream, lifetimes: &HashSet<Ident>) -> bool {
+    if lifetimes.is_empty() {
+        return false;
+    }
+    let mut after_quote = false;
+    tokens.into_iter().any(|token| {
+        let found = match &token {
+            TokenTree::Ident(ident) => after_quote && lifetimes.contains(ident),
+            TokenTree::Group(group) => mentions_lifetime(group.stream(), lifetimes),
+            _ => false,
+        };
+        after_quote = matches!(&token, TokenTree::Punct(punct) if punct.as_char() == '\'');
+        found
     })
 }

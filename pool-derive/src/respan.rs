@@ -23,3 +23,23 @@ pub(crate) fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
         })
         .collect()
 }
+
+/// `tokens` moved to `span`'s location, each keeping its own hygiene: names still resolve where
+/// they were written, and errors point at `span`.
+pub(crate) fn locate(tokens: &TokenStream, span: Span) -> TokenStream {
+    tokens
+        .clone()
+        .into_iter()
+        .map(|mut token| {
+            let located = token.span().located_at(span);
+            if let TokenTree::Group(group) = &token {
+                let mut inner = Group::new(group.delimiter(), locate(&group.stream(), span));
+                inner.set_span(located);
+                token = TokenTree::Group(inner);
+            } else {
+                token.set_span(located);
+            }
+            token
+        })
+        .collect()
+}

@@ -64,9 +64,10 @@ fn check_global(ctxt: &Ctxt, cont: &Container) {
             "`#[pool(global)]` needs `#[derive(Poolable)]`: a pool holds only `Poolable` \
              values; derive `Poolable` instead of `Reset`, or remove `global`",
         );
-    } else if let Some(param) = cont.generics.params.first() {
+    } else if let Some(span) = first_type_or_const_param(cont) {
+        // Lifetime parameters are left to `check_poolable_lifetimes`: one error per mistake.
         ctxt.error(
-            generic_param_span(param),
+            span,
             format!(
                 "`#[pool(global)]` cannot be used on generic type `{}`: a `static` pool needs \
                  one concrete type; remove `global` and declare a `static` \
@@ -196,11 +197,11 @@ fn effect(option: &str) -> &'static str {
     }
 }
 
-/// The span of a generic parameter's name.
-fn generic_param_span(param: &GenericParam) -> Span {
-    match param {
-        GenericParam::Type(param) => param.ident.span(),
-        GenericParam::Lifetime(param) => param.lifetime.span(),
-        GenericParam::Const(param) => param.ident.span(),
-    }
+/// The span of the name of the first type or const parameter, if there is one.
+fn first_type_or_const_param(cont: &Container) -> Option<Span> {
+    cont.generics.params.iter().find_map(|param| match param {
+        GenericParam::Type(param) => Some(param.ident.span()),
+        GenericParam::Const(param) => Some(param.ident.span()),
+        GenericParam::Lifetime(_) => None,
+    })
 }

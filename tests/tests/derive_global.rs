@@ -15,6 +15,20 @@ struct Small {
     data: Vec<u8>,
 }
 
+/// `global()` is read as bare `global`.
+#[derive(Poolable, Default)]
+#[pool(global())]
+struct EmptyParens {
+    data: Vec<u8>,
+}
+
+#[test]
+fn global_with_empty_parens_is_bare_global() {
+    let pool: &'static Pool<EmptyParens> = EmptyParens::pool();
+    assert!(std::ptr::eq(pool, EmptyParens::pool()));
+    assert_eq!(pool.max_idle(), Pool::<EmptyParens>::new().max_idle());
+}
+
 #[test]
 fn pool_returns_one_static_pool() {
     let first: &'static Pool<Task> = Task::pool();

@@ -2,6 +2,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
 
 use crate::ast::Container;
 use crate::bound;
@@ -13,9 +14,14 @@ pub(crate) fn impl_poolable(cont: &Container) -> TokenStream {
     let (impl_generics, ty_generics, _) = cont.generics.split_for_impl();
     let where_clause = bound::poolable_where_clause(cont);
     let create = match &cont.attrs.new {
+        // Through a helper whose message says `new` expects a `fn() -> Self`, spanned at the
+        // path the user wrote.
         Some(new) => {
             let path = &new.value;
-            quote!(#path())
+            let this = quote!(Self);
+            quote_spanned! {path.span()=>
+                #krate::__private::create_with::<#this, _>(#path)
+            }
         }
         // Through a helper trait whose message names `#[pool(new = ..)]`, spanned at the type's
         // name since no field is at fault.

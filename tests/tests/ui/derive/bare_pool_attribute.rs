@@ -1,0 +1,9 @@
+use pool_core::Reset;
+
+#[derive(Reset)]
+struct Task {
+    #[pool]
+    data: Vec<u8>,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use pool_core::Reset;
+
+#[derive(Reset)]
+enum Body {
+    #[default]
+    Empty,
+    Bytes(#[default] Vec<u8>),
+}
+
+fn main() {}
