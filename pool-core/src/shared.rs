@@ -9,6 +9,8 @@
 
 use std::mem;
 
+use crossbeam_utils::CachePadded;
+
 use crate::local::CacheId;
 use crate::stats::Counters;
 use crate::sync::{lock, AtomicBool, AtomicU64, AtomicUsize, Mutex, MutexGuard, Ordering};
@@ -52,6 +54,11 @@ impl<T> Store<T> {
 }
 
 /// What every thread using a pool shares.
+///
+/// Every get and return reads `id`, `batch` and `epoch`; the slow paths write `free`,
+/// `stored`, `pressure`, the lock and the counters. Each of those is padded to a cache line
+/// of its own, so a thread refilling or spilling does not evict the line every other thread's
+/// fast path reads.
 #[derive(Debug)]
 pub(crate) struct Shared<T> {
     /// This pool's slot in each thread's cache registry.
@@ -61,19 +68,19 @@ pub(crate) struct Shared<T> {
     /// How many values or slots a cache moves in one step.
     pub(crate) batch: usize,
     /// Slots not reserved by any cache and not holding a value in the store.
-    free: AtomicUsize,
+    free: CachePadded<AtomicUsize>,
     /// A copy of `store.epoch`, read without the lock on the fast path.
     epoch: AtomicU64,
     /// A copy of `store.len()`, so a cache finding the store empty skips the lock.
-    stored: AtomicUsize,
+    stored: CachePadded<AtomicUsize>,
     /// Set when the `Pool` is dropped: caches of a closed pool drop their values.
     closed: AtomicBool,
     /// Counts the times a cache found no free slot for a value coming back. Each cache that
     /// sees it change gives back, once, the slots it reserved but holds no value in, rather
     /// than keep them for its own next returns.
-    pressure: AtomicU64,
-    store: Mutex<Store<T>>,
-    pub(crate) counters: Counters,
+    pressure: CachePadded<AtomicU64>,
+    store: CachePadded<Mutex<Store<T>>>,
+    pub(crate) counters: CachePadded<Counters>,
 }
 
 /// The most values a thread's private cache holds, whatever `max_idle` is.
@@ -86,17 +93,17 @@ impl<T> Shared<T> {
             id,
             local_cap,
             batch: (local_cap / 2).max(1),
-            free: AtomicUsize::new(max_idle),
+            free: CachePadded::new(AtomicUsize::new(max_idle)),
             epoch: AtomicU64::new(0),
-            stored: AtomicUsize::new(0),
+            stored: CachePadded::new(AtomicUsize::new(0)),
             closed: AtomicBool::new(false),
-            pressure: AtomicU64::new(0),
-            store: Mutex::new(Store {
+            pressure: CachePadded::new(AtomicU64::new(0)),
+            store: CachePadded::new(Mutex::new(Store {
                 current: Vec::new(),
                 victim: Vec::new(),
                 epoch: 0,
-            }),
-            counters: Counters::default(),
+            })),
+            counters: CachePadded::new(Counters::default()),
         }
     }
 
