@@ -100,6 +100,21 @@ impl<T> LocalCache<T> {
         }
     }
 
+    /// A return that found no reserved slot: reserves more from the budget when the cache has
+    /// room for more values, then keeps the value. One atomic operation, no lock, no
+    /// allocation and no user code, so it may run on the fast table. A full cache (it must
+    /// spill, under the lock), a trim to catch up with, or an empty budget is left to `push`.
+    fn push_reserving(&mut self, shared: &Shared<T>, value: &mut Option<Box<T>>, from_guard: bool) {
+        if self.epoch != shared.epoch() || self.values.len() >= shared.local_cap {
+            return;
+        }
+        if self.values.len() >= self.reserved {
+            let want = shared.batch.min(shared.local_cap - self.reserved);
+            self.reserved += shared.take_free(want);
+        }
+        self.push_fast(shared, value, from_guard);
+    }
+
     /// Takes an idle value, refilling from the shared store when the cache is empty; `None`
     /// means the caller must create one. Counts the get either way.
     #[inline]
@@ -433,6 +448,19 @@ pub(crate) fn push_fast<T: 'static>(
 ) {
     with_fast_cache(shared.id.index(), |cache: &mut LocalCache<T>| {
         cache.push_fast(shared, value, from_guard);
+        Some(())
+    });
+}
+
+/// The first resort of a return that [`push_fast`] could not keep: reserve slots from the
+/// budget without taking the registry (see [`LocalCache::push_reserving`]).
+pub(crate) fn push_reserving<T: 'static>(
+    shared: &Shared<T>,
+    value: &mut Option<Box<T>>,
+    from_guard: bool,
+) {
+    with_fast_cache(shared.id.index(), |cache: &mut LocalCache<T>| {
+        cache.push_reserving(shared, value, from_guard);
         Some(())
     });
 }

@@ -7,7 +7,8 @@ use std::sync::OnceLock;
 use crate::builder::PoolBuilder;
 use crate::guard::{OwnedPooled, Pooled};
 use crate::local::{
-    pop_fast, push_fast, remove_cache, with_cache, with_existing_cache, CacheId, LocalCache,
+    pop_fast, push_fast, push_reserving, remove_cache, with_cache, with_existing_cache, CacheId,
+    LocalCache,
 };
 use crate::shared::Shared;
 use crate::stats::{Counters, LocalCounts, PoolStats};
@@ -365,6 +366,9 @@ impl<T: Poolable> Pool<T> {
     /// slots, or drop the value if the pool is full.
     #[cold]
     fn keep_slow(&self, shared: &Arc<Shared<T>>, value: Box<T>, from_guard: bool) {
+        let mut value = Some(value);
+        push_reserving(shared, &mut value, from_guard);
+        let Some(value) = value else { return };
         let kept = with_cache(shared, value, |cache, value| cache.push(value, from_guard));
         match kept {
             Ok(Ok(())) => {}
