@@ -68,32 +68,6 @@ impl<'a, T: Poolable> Pooled<'a, T> {
         }
     }
 
-    /// Takes the value out of the pool for good: the caller owns it, and the pool counts it
-    /// as detached.
-    pub fn detach(this: Self) -> T {
-        let (pool, value) = Self::into_parts(this);
-        pool.forget_detached();
-        *value
-    }
-
-    /// Drops the value instead of giving it back, for a value that should not be reused (it
-    /// grew too large, or holds something the reset cannot undo).
-    ///
-    /// ```
-    /// use pool_core::{Pool, Pooled};
-    ///
-    /// let pool: Pool<Vec<u8>> = Pool::new();
-    /// let mut buf = pool.get();
-    /// buf.resize(1 << 20, 0);
-    /// Pooled::discard(buf); // too big to keep around
-    /// assert_eq!((pool.idle(), pool.stats().discarded), (0, 1));
-    /// ```
-    pub fn discard(this: Self) {
-        let (pool, value) = Self::into_parts(this);
-        drop(value);
-        pool.forget_discarded();
-    }
-
     /// The pool this value came from.
     pub fn pool(this: &Self) -> &'a Pool<T> {
         this.pool
@@ -108,20 +82,6 @@ impl<T: Poolable> OwnedPooled<T> {
         }
     }
 
-    /// Takes the value out of the pool for good, like [`Pooled::detach`].
-    pub fn detach(this: Self) -> T {
-        let (pool, value) = Self::into_parts(this);
-        pool.forget_detached();
-        *value
-    }
-
-    /// Drops the value instead of giving it back, like [`Pooled::discard`].
-    pub fn discard(this: Self) {
-        let (pool, value) = Self::into_parts(this);
-        drop(value);
-        pool.forget_discarded();
-    }
-
     /// The pool this value came from.
     pub fn pool(this: &Self) -> &StdArc<Pool<T>> {
         &this.pool
@@ -130,7 +90,11 @@ impl<T: Poolable> OwnedPooled<T> {
 
 /// `Deref`, `DerefMut`, `AsRef`, `AsMut`, `Debug` and the returning `Drop`, for both guards.
 macro_rules! guard_impls {
-    ($guard:ident $(<$lt:lifetime>)?) => {
+    (
+        $guard:ident $(<$lt:lifetime>)?,
+        detach: $(#[$detach_doc:meta])*
+        discard: $(#[$discard_doc:meta])*
+    ) => {
         impl<$($lt,)? T: Poolable> Deref for $guard<$($lt,)? T> {
             type Target = T;
 
@@ -148,6 +112,20 @@ macro_rules! guard_impls {
         }
 
         impl<$($lt,)? T: Poolable> $guard<$($lt,)? T> {
+            $(#[$detach_doc])*
+            pub fn detach(this: Self) -> T {
+                let (pool, value) = Self::into_parts(this);
+                pool.forget_detached();
+                *value
+            }
+
+            $(#[$discard_doc])*
+            pub fn discard(this: Self) {
+                let (pool, value) = Self::into_parts(this);
+                drop(value);
+                pool.forget_discarded();
+            }
+
             /// Ends the guard without its `Drop`: its pool handle and its value.
             fn into_parts(this: Self) -> (<Self as GuardPool>::Handle, Box<T>) {
                 let this = ManuallyDrop::new(this);
@@ -217,5 +195,29 @@ impl<T: Poolable> GuardPool for OwnedPooled<T> {
     }
 }
 
-guard_impls!(Pooled<'a>);
-guard_impls!(OwnedPooled);
+guard_impls!(
+    Pooled<'a>,
+    detach:
+    /// Takes the value out of the pool for good: the caller owns it, and the pool counts it
+    /// as detached.
+    discard:
+    /// Drops the value instead of giving it back, for a value that should not be reused (it
+    /// grew too large, or holds something the reset cannot undo).
+    ///
+    /// ```
+    /// use pool_core::{Pool, Pooled};
+    ///
+    /// let pool: Pool<Vec<u8>> = Pool::new();
+    /// let mut buf = pool.get();
+    /// buf.resize(1 << 20, 0);
+    /// Pooled::discard(buf); // too big to keep around
+    /// assert_eq!((pool.idle(), pool.stats().discarded), (0, 1));
+    /// ```
+);
+guard_impls!(
+    OwnedPooled,
+    detach:
+    /// Takes the value out of the pool for good, like [`Pooled::detach`].
+    discard:
+    /// Drops the value instead of giving it back, like [`Pooled::discard`].
+);

@@ -76,7 +76,7 @@ fn trim_races_with_a_thread_cache() {
 #[test]
 fn clear_races_with_spill_and_refill() {
     loom::model(|| {
-        // max_idle 2: cache cap 2, batch 1, so the pushes below spill and the pops refill.
+        // max_idle 2: cache cap 1, batch 1, so the pushes below spill and the pop refills.
         let shared = Arc::new(Shared::new(CacheId::acquire(), 2));
         let worker_shared = Arc::clone(&shared);
         let handle = thread::spawn(move || {
