@@ -303,7 +303,27 @@ impl<T: Poolable> Pool<T> {
     /// shared store, or create.
     #[cold]
     fn take_slow(&self, shared: &Arc<Shared<T>>) -> Box<T> {
-        match with_cache(shared, (), |cache, ()| cache.pop()) {
+        /// A value taken for a get that has not reached it yet. `with_cache` drops the values
+        /// a trim left in the cache after the value was taken; should one's `Drop` panic, this
+        /// counts the value as discarded as it is dropped, so `in_use` does not keep it.
+        struct Taken<'a, T> {
+            value: Option<Box<T>>,
+            shared: &'a Shared<T>,
+        }
+        impl<T> Drop for Taken<'_, T> {
+            fn drop(&mut self) {
+                if self.value.take().is_some() {
+                    let counters = &self.shared.counters;
+                    Counters::add(&counters.discarded, 1);
+                    Counters::add(&counters.ended, 1);
+                }
+            }
+        }
+        let taken = with_cache(shared, (), |cache, ()| Taken {
+            value: cache.pop(),
+            shared,
+        });
+        match taken.map(|mut taken| taken.value.take()) {
             Ok(Some(value)) => value,
             Ok(None) => self.create_for_get(shared),
             Err(()) => self.take_direct(shared),

@@ -1,8 +1,9 @@
 //! The pool across thread lifetimes: pools used from thread-local destructors, cache indexes
 //! reused by pools of another type, threads that park holding reserved slots, and `prefill`
-//! next to this thread's own cache.
+//! next to this thread's own cache, and a trimmed value whose `Drop` panics.
 
 use std::cell::RefCell;
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicIsize, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -170,4 +171,61 @@ fn prefill_uses_this_threads_empty_slots_and_wastes_nothing() {
     assert_eq!(pool.stats().discarded, 1);
     assert_eq!(LIVE[1].load(Ordering::SeqCst), 8);
     assert_balanced(pool.stats());
+}
+
+/// Panics in `Drop` while armed; `Reset` leaves it armed, so it stays armed while idle.
+#[derive(Default)]
+struct Boom {
+    armed: bool,
+}
+
+impl Drop for Boom {
+    fn drop(&mut self) {
+        if std::mem::take(&mut self.armed) {
+            panic!("Boom dropped while armed");
+        }
+    }
+}
+
+impl Reset for Boom {
+    fn reset(&mut self) {}
+}
+
+impl Poolable for Boom {
+    fn create() -> Self {
+        Boom::default()
+    }
+}
+
+#[test]
+fn a_trimmed_value_whose_drop_panics_during_a_get_loses_no_count() {
+    let pool = Arc::new(Pool::<Boom>::with_max_idle(8));
+    let (to_main, from_worker) = mpsc::channel();
+    let (to_worker, from_main) = mpsc::channel::<()>();
+    let worker = {
+        let pool = Arc::clone(&pool);
+        thread::spawn(move || {
+            pool.get().armed = true; // back into this thread's cache, still armed
+            to_main.send(()).unwrap();
+            from_main.recv().unwrap();
+            // The cache catches up with the clear: it drops the armed value, whose `Drop`
+            // panics, after it refilled from the shared store.
+            let got = panic::catch_unwind(AssertUnwindSafe(|| drop(pool.get())));
+            assert!(
+                got.is_err(),
+                "the armed value's Drop did not run in this get"
+            );
+            let stats = pool.stats();
+            assert_eq!(stats.in_use, 0, "{stats:?}");
+            drop(pool.get()); // and the pool stays usable
+        })
+    };
+    from_worker.recv().unwrap();
+    pool.clear(); // another thread's cache is cleared at its next operation
+    pool.prefill(1); // a value in the shared store for that operation to refill with
+    to_worker.send(()).unwrap();
+    worker.join().unwrap();
+    let stats = pool.stats();
+    assert_eq!(stats.in_use, 0, "{stats:?}");
+    assert_balanced(stats);
 }
