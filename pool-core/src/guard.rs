@@ -6,7 +6,7 @@ use std::ops::{Deref, DerefMut};
 use std::ptr;
 
 use crate::shared::Shared;
-use crate::sync::{Arc, StdArc};
+use crate::sync::StdArc;
 use crate::{Pool, Poolable};
 
 /// A value taken from a [`Pool`] by [`Pool::get`]. Dropping it resets the value and gives it
@@ -30,7 +30,7 @@ use crate::{Pool, Poolable};
 pub struct Pooled<'a, T: Poolable> {
     pool: &'a Pool<T>,
     /// The pool's shared part, found once by `get`, so the return need not look it up again.
-    shared: &'a Arc<Shared<T>>,
+    shared: &'a Shared<T>,
     /// Taken out exactly once: by `Drop`, or by `into_parts`, which skips `Drop`.
     value: ManuallyDrop<Box<T>>,
 }
@@ -60,7 +60,7 @@ pub struct OwnedPooled<T: Poolable> {
 }
 
 impl<'a, T: Poolable> Pooled<'a, T> {
-    pub(crate) fn new(pool: &'a Pool<T>, shared: &'a Arc<Shared<T>>, value: Box<T>) -> Self {
+    pub(crate) fn new(pool: &'a Pool<T>, shared: &'a Shared<T>, value: Box<T>) -> Self {
         Pooled {
             pool,
             shared,
@@ -172,7 +172,7 @@ trait GuardPool {
     type Handle;
     type Value: Poolable;
 
-    fn shared_part(&self) -> &Arc<Shared<Self::Value>>;
+    fn shared_part(&self) -> &Shared<Self::Value>;
 }
 
 impl<'a, T: Poolable> GuardPool for Pooled<'a, T> {
@@ -180,7 +180,7 @@ impl<'a, T: Poolable> GuardPool for Pooled<'a, T> {
     type Value = T;
 
     #[inline]
-    fn shared_part(&self) -> &Arc<Shared<T>> {
+    fn shared_part(&self) -> &Shared<T> {
         self.shared
     }
 }
@@ -190,7 +190,7 @@ impl<T: Poolable> GuardPool for OwnedPooled<T> {
     type Value = T;
 
     #[inline]
-    fn shared_part(&self) -> &Arc<Shared<T>> {
+    fn shared_part(&self) -> &Shared<T> {
         self.pool.shared()
     }
 }

@@ -20,8 +20,11 @@ pub(crate) struct LocalCache<T> {
     /// Idle values, newest last.
     values: Vec<Box<T>>,
     /// Slots this cache holds: room for `reserved - values.len()` more values without asking
-    /// the shared budget.
+    /// the shared budget. Changed only through [`LocalCache::set_reserved`].
     reserved: usize,
+    /// `reserved - batch` (or 0): below this many values, the cache holds more than `batch`
+    /// empty slots and gives them back. Kept with `reserved` so the fast get compares once.
+    slack_floor: usize,
     /// The trim generation this cache's values belong to.
     epoch: u64,
     /// The shared `pressure` count this cache last answered by giving back its empty slots.
@@ -41,6 +44,7 @@ impl<T> LocalCache<T> {
             values: Vec::with_capacity(shared.local_cap),
             shared,
             reserved: 0,
+            slack_floor: 0,
             epoch,
             pressure_seen: 0,
             counts: LocalCounts::default(),
@@ -50,6 +54,13 @@ impl<T> LocalCache<T> {
 
     pub(crate) fn len(&self) -> usize {
         self.values.len()
+    }
+
+    /// Sets how many slots this cache holds, and the floor that goes with it.
+    #[inline]
+    fn set_reserved(&mut self, reserved: usize) {
+        self.reserved = reserved;
+        self.slack_floor = reserved.saturating_sub(self.shared.batch);
     }
 
     /// Catches up with trims and clears made since this cache's last operation.
@@ -66,7 +77,7 @@ impl<T> LocalCache<T> {
         self.epoch =
             self.shared
                 .take_back(self.epoch, &mut self.values, self.reserved, &mut self.trash);
-        self.reserved = 0;
+        self.set_reserved(0);
     }
 
     /// The fast get: an idle value from this cache, if it is up to date with trims and not
@@ -81,7 +92,7 @@ impl<T> LocalCache<T> {
         // A thread that takes more than it returns (a producer handing values to others)
         // piles up reserved slots with no value in them; it may then park for good, so it
         // cannot wait for pressure to give them back: past `batch` empty slots, it does.
-        if self.reserved - self.values.len() > shared.batch {
+        if self.values.len() < self.slack_floor {
             self.release_slack();
         }
         Some(value)
@@ -110,7 +121,7 @@ impl<T> LocalCache<T> {
         }
         if self.values.len() >= self.reserved {
             let want = shared.batch.min(shared.local_cap - self.reserved);
-            self.reserved += shared.take_free(want);
+            self.set_reserved(self.reserved + shared.take_free(want));
         }
         self.push_fast(shared, value, from_guard);
     }
@@ -132,11 +143,12 @@ impl<T> LocalCache<T> {
     #[cold]
     fn refill(&mut self) -> Option<Box<T>> {
         let shared = &*self.shared;
-        self.reserved += shared.refill(&mut self.values, shared.batch);
-        if self.reserved > shared.local_cap {
-            shared.release(self.reserved - shared.local_cap);
-            self.reserved = shared.local_cap;
+        let mut reserved = self.reserved + shared.refill(&mut self.values, shared.batch);
+        if reserved > shared.local_cap {
+            shared.release(reserved - shared.local_cap);
+            reserved = shared.local_cap;
         }
+        self.set_reserved(reserved);
         self.values.pop()
     }
 
@@ -150,7 +162,7 @@ impl<T> LocalCache<T> {
         self.pressure_seen = self.shared.pressure();
         let keep = self.values.len();
         self.shared.release(self.reserved - keep);
-        self.reserved = keep;
+        self.set_reserved(keep);
     }
 
     /// Keeps a reset value if there is room in this cache or the pool's budget; gives it back
@@ -172,13 +184,14 @@ impl<T> LocalCache<T> {
     #[cold]
     fn make_room(&mut self) -> bool {
         let shared = &*self.shared;
+        let mut reserved = self.reserved;
         if self.values.len() >= shared.local_cap && shared.local_cap > 0 {
             let n = shared.batch.min(self.values.len());
             shared.spill(&mut self.values, n);
-            self.reserved -= n;
+            reserved -= n;
         }
-        let want = shared.batch.min(shared.local_cap - self.reserved);
-        self.reserved += shared.take_free(want);
+        let want = shared.batch.min(shared.local_cap - reserved);
+        self.set_reserved(reserved + shared.take_free(want));
         self.values.len() < self.reserved
     }
 

@@ -364,12 +364,12 @@ impl<T: Poolable> Pool<T> {
 
     /// The end of a guard that gives its value back: reset, then keep or drop.
     #[inline]
-    pub(crate) fn recycle(&self, shared: &Arc<Shared<T>>, mut value: Box<T>) {
+    pub(crate) fn recycle(&self, shared: &Shared<T>, mut value: Box<T>) {
         reset(shared, &mut value, true);
         let mut value = Some(value);
         push_fast(shared, &mut value, true);
         if let Some(value) = value {
-            self.keep_slow(shared, value, true);
+            self.keep_slow(value, true);
         }
     }
 
@@ -378,14 +378,15 @@ impl<T: Poolable> Pool<T> {
         let mut value = Some(value);
         push_fast(shared, &mut value, false);
         if let Some(value) = value {
-            self.keep_slow(shared, value, false);
+            self.keep_slow(value, false);
         }
     }
 
     /// A return that found no room in an up-to-date cache: catch up with trims, spill, reserve
     /// slots, or drop the value if the pool is full.
     #[cold]
-    fn keep_slow(&self, shared: &Arc<Shared<T>>, value: Box<T>, from_guard: bool) {
+    fn keep_slow(&self, value: Box<T>, from_guard: bool) {
+        let shared = self.shared();
         let mut value = Some(value);
         push_reserving(shared, &mut value, from_guard);
         let Some(value) = value else { return };
