@@ -49,6 +49,51 @@ fn fill_task(task: &mut Task, i: u64) {
     task.note = Some(String::from("note"));
 }
 
+/// The least a pool with a thread-local fast path can do: a bare per-thread stack of boxed
+/// buffers, with no bound on idle values, no statistics, no trimming, and room for one pool
+/// per program. Not a usable pool: a floor under any design like this one. It keeps values
+/// boxed, as a pool does so that taking and returning one moves a pointer, not the value.
+#[allow(clippy::box_collection, clippy::vec_box)]
+mod bare {
+    use std::cell::RefCell;
+    use std::ops::{Deref, DerefMut};
+
+    thread_local! {
+        static STACK: RefCell<Vec<Box<Vec<u8>>>> = const { RefCell::new(Vec::new()) };
+    }
+
+    pub(crate) struct Guard(Option<Box<Vec<u8>>>);
+
+    pub(crate) fn get() -> Guard {
+        let value = STACK.with(|stack| stack.borrow_mut().pop());
+        Guard(Some(
+            value.unwrap_or_else(|| Box::new(Vec::with_capacity(super::BUF))),
+        ))
+    }
+
+    impl Deref for Guard {
+        type Target = Vec<u8>;
+        fn deref(&self) -> &Vec<u8> {
+            self.0.as_ref().expect("taken only in drop")
+        }
+    }
+
+    impl DerefMut for Guard {
+        fn deref_mut(&mut self) -> &mut Vec<u8> {
+            self.0.as_mut().expect("taken only in drop")
+        }
+    }
+
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            if let Some(mut value) = self.0.take() {
+                value.clear();
+                STACK.with(|stack| stack.borrow_mut().push(value));
+            }
+        }
+    }
+}
+
 struct VecAlloc;
 impl opool::PoolAllocator<Vec<u8>> for VecAlloc {
     fn allocate(&self) -> Vec<u8> {
@@ -117,6 +162,13 @@ fn vec1k(c: &mut Criterion) {
             black_box(&mut v);
         })
     });
+    group.bench_function("floor_bare_thread_local_stack", |b| {
+        b.iter(|| {
+            let mut v = bare::get();
+            v.extend_from_slice(black_box(&payload));
+            black_box(&mut *v);
+        })
+    });
     // No pool at all: one buffer kept in a local, cleared and written. The floor under any
     // pool's figure, since every pool does this work too.
     let mut kept: Box<Vec<u8>> = Box::new(Vec::with_capacity(BUF));
@@ -178,6 +230,16 @@ fn task(c: &mut Criterion) {
             black_box(&mut t);
         })
     });
+    // No pool: one task kept in a local, reset and filled; the work every pool row does too.
+    let mut kept = Box::new(Task::create());
+    group.bench_function("floor_one_kept_task", |b| {
+        b.iter(|| {
+            i += 1;
+            kept.reset();
+            fill_task(&mut kept, i);
+            black_box(&mut *kept);
+        })
+    });
     group.finish();
 }
 
@@ -234,6 +296,27 @@ fn burst64(c: &mut Criterion) {
             held.extend((0..N).map(|_| Vec::with_capacity(BUF)));
             black_box(&mut held);
             held.clear();
+        })
+    });
+    let mut held = Vec::with_capacity(N);
+    group.bench_function("floor_bare_thread_local_stack", |b| {
+        b.iter(|| {
+            held.extend((0..N).map(|_| bare::get()));
+            black_box(&mut held);
+            held.clear();
+        })
+    });
+    // No pool: 64 boxed buffers moved from a local stack and back, each cleared on the way.
+    let mut stack: Vec<Box<Vec<u8>>> = (0..N).map(|_| Box::new(Vec::with_capacity(BUF))).collect();
+    let mut held: Vec<Box<Vec<u8>>> = Vec::with_capacity(N);
+    group.bench_function("floor_two_local_stacks", |b| {
+        b.iter(|| {
+            held.extend((0..N).map_while(|_| stack.pop()));
+            black_box(&mut held);
+            for mut value in held.drain(..) {
+                value.clear();
+                stack.push(value);
+            }
         })
     });
     group.finish();
