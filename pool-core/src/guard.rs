@@ -5,7 +5,6 @@ use std::mem::ManuallyDrop;
 use std::ops::{Deref, DerefMut};
 use std::ptr;
 
-use crate::shared::Shared;
 use crate::sync::StdArc;
 use crate::{Pool, Poolable};
 
@@ -29,8 +28,6 @@ use crate::{Pool, Poolable};
 #[must_use = "dropping the guard at once gives the value straight back to the pool"]
 pub struct Pooled<'a, T: Poolable> {
     pool: &'a Pool<T>,
-    /// The pool's shared part, found once by `get`, so the return need not look it up again.
-    shared: &'a Shared<T>,
     /// Taken out exactly once: by `Drop`, or by `into_parts`, which skips `Drop`.
     value: ManuallyDrop<Box<T>>,
 }
@@ -60,10 +57,9 @@ pub struct OwnedPooled<T: Poolable> {
 }
 
 impl<'a, T: Poolable> Pooled<'a, T> {
-    pub(crate) fn new(pool: &'a Pool<T>, shared: &'a Shared<T>, value: Box<T>) -> Self {
+    pub(crate) fn new(pool: &'a Pool<T>, value: Box<T>) -> Self {
         Pooled {
             pool,
-            shared,
             value: ManuallyDrop::new(value),
         }
     }
@@ -160,39 +156,23 @@ macro_rules! guard_impls {
                 // SAFETY: `drop` runs at most once and `value` is not used after it; a guard
                 // whose value `into_parts` took never gets here.
                 let value = unsafe { ManuallyDrop::take(&mut self.value) };
-                self.pool.recycle(self.shared_part(), value);
+                self.pool.recycle(value);
             }
         }
     };
 }
 
-/// What the guards' shared code needs of each: the type of its handle on its pool, and the
-/// pool's shared part.
+/// What the guards' shared code needs of each: the type of its handle on its pool.
 trait GuardPool {
     type Handle;
-    type Value: Poolable;
-
-    fn shared_part(&self) -> &Shared<Self::Value>;
 }
 
 impl<'a, T: Poolable> GuardPool for Pooled<'a, T> {
     type Handle = &'a Pool<T>;
-    type Value = T;
-
-    #[inline]
-    fn shared_part(&self) -> &Shared<T> {
-        self.shared
-    }
 }
 
 impl<T: Poolable> GuardPool for OwnedPooled<T> {
     type Handle = StdArc<Pool<T>>;
-    type Value = T;
-
-    #[inline]
-    fn shared_part(&self) -> &Shared<T> {
-        self.pool.shared()
-    }
 }
 
 guard_impls!(

@@ -83,8 +83,8 @@ impl<T> LocalCache<T> {
     /// The fast get: an idle value from this cache, if it is up to date with trims and not
     /// empty. Touches nothing shared but the trim generation, which it only reads.
     #[inline]
-    fn pop_fast(&mut self, shared: &Shared<T>) -> Option<Box<T>> {
-        if self.epoch != shared.epoch() {
+    fn pop_fast(&mut self, epoch: u64) -> Option<Box<T>> {
+        if self.epoch != epoch {
             return None;
         }
         let value = self.values.pop()?;
@@ -100,8 +100,8 @@ impl<T> LocalCache<T> {
 
     /// The fast return: keeps `value` if this cache is up to date and has a reserved slot.
     #[inline]
-    fn push_fast(&mut self, shared: &Shared<T>, value: &mut Option<Box<T>>, from_guard: bool) {
-        if self.epoch != shared.epoch() || self.values.len() >= self.reserved {
+    fn push_fast(&mut self, epoch: u64, value: &mut Option<Box<T>>, from_guard: bool) {
+        if self.epoch != epoch || self.values.len() >= self.reserved {
             return;
         }
         if let Some(value) = value.take() {
@@ -123,7 +123,7 @@ impl<T> LocalCache<T> {
             let want = shared.batch.min(shared.local_cap - self.reserved);
             self.set_reserved(self.reserved + shared.take_free(want));
         }
-        self.push_fast(shared, value, from_guard);
+        self.push_fast(self.epoch, value, from_guard);
     }
 
     /// Takes an idle value, refilling from the shared store when the cache is empty; `None`
@@ -251,7 +251,7 @@ impl CacheId {
         }))
     }
 
-    fn index(&self) -> usize {
+    pub(crate) fn index(&self) -> usize {
         self.0
     }
 }
@@ -411,8 +411,13 @@ unsafe fn cache_at<'a, T>(thin: *mut ()) -> &'a mut LocalCache<T> {
 
 /// Runs `f` on this thread's cache for the pool with cache index `index`, if the fast path
 /// may: the cache exists and the slow path is not using the registry.
+///
+/// # Safety
+///
+/// `index` must be `usize::MAX` or the index of a live pool's [`CacheId`] whose value type is
+/// `T`, so that this thread's table entry at `index`, if any, is a `LocalCache<T>`.
 #[inline]
-fn with_fast_cache<T: 'static, R>(
+unsafe fn with_fast_cache<T: 'static, R>(
     index: usize,
     f: impl FnOnce(&mut LocalCache<T>) -> Option<R>,
 ) -> Option<R> {
@@ -434,35 +439,48 @@ fn with_fast_cache<T: 'static, R>(
     if thin.is_null() {
         return None;
     }
-    // SAFETY: `thin` is the entry at this pool's index, the slow path does not hold the
-    // registry (`len` is not 0), and `f` (a fast path below) calls no user code and no pool
-    // operation: `cache_at`'s contract.
+    // SAFETY: `thin` is the entry at the index of a live pool of `T`s (this function's
+    // contract), the slow path does not hold the registry (`len` is not 0), and `f` (a fast
+    // path below) calls no user code and no pool operation: `cache_at`'s contract.
     f(unsafe { cache_at(thin) })
 }
 
-/// The fast get: an idle value from this thread's cache for the pool of `shared`, when the
-/// cache exists, is up to date with trims and is not empty. `None` sends the caller to the
-/// general path, [`with_cache`].
+/// The fast get: an idle value from this thread's cache for the pool whose cache index is
+/// `index` (its shared part's [`CacheId`]), when the cache exists, has caught up with trim
+/// generation `epoch` and is not empty. `None` sends the caller to the general path,
+/// [`with_cache`].
+///
+/// # Safety
+///
+/// As for [`with_fast_cache`]: `index` is `usize::MAX` or a live pool of `T`s' cache index.
 #[inline]
-pub(crate) fn pop_fast<T: 'static>(shared: &Shared<T>) -> Option<Box<T>> {
-    with_fast_cache(shared.id.index(), |cache: &mut LocalCache<T>| {
-        cache.pop_fast(shared)
-    })
+pub(crate) unsafe fn pop_fast<T: 'static>(index: usize, epoch: u64) -> Option<Box<T>> {
+    // SAFETY: the caller's contract is `with_fast_cache`'s.
+    unsafe { with_fast_cache(index, |cache: &mut LocalCache<T>| cache.pop_fast(epoch)) }
 }
 
 /// The fast return: moves `value` out of its `Option` into this thread's cache for the pool
-/// of `shared`, when the cache exists, is up to date and has a reserved slot. A value left in
-/// place goes to the general path, [`with_cache`].
+/// whose cache index is `index`, when the cache exists, has caught up with trim generation
+/// `epoch` and has a reserved slot. A value left in place goes to the general path,
+/// [`with_cache`].
+///
+/// # Safety
+///
+/// As for [`with_fast_cache`]: `index` is `usize::MAX` or a live pool of `T`s' cache index.
 #[inline]
-pub(crate) fn push_fast<T: 'static>(
-    shared: &Shared<T>,
+pub(crate) unsafe fn push_fast<T: 'static>(
+    index: usize,
+    epoch: u64,
     value: &mut Option<Box<T>>,
     from_guard: bool,
 ) {
-    with_fast_cache(shared.id.index(), |cache: &mut LocalCache<T>| {
-        cache.push_fast(shared, value, from_guard);
-        Some(())
-    });
+    // SAFETY: the caller's contract is `with_fast_cache`'s.
+    unsafe {
+        with_fast_cache(index, |cache: &mut LocalCache<T>| {
+            cache.push_fast(epoch, value, from_guard);
+            Some(())
+        });
+    }
 }
 
 /// The first resort of a return that [`push_fast`] could not keep: reserve slots from the
@@ -472,10 +490,13 @@ pub(crate) fn push_reserving<T: 'static>(
     value: &mut Option<Box<T>>,
     from_guard: bool,
 ) {
-    with_fast_cache(shared.id.index(), |cache: &mut LocalCache<T>| {
-        cache.push_reserving(shared, value, from_guard);
-        Some(())
-    });
+    // SAFETY: `shared` is a live pool of `T`s' shared part, and its `id` that pool's index.
+    unsafe {
+        with_fast_cache(shared.id.index(), |cache: &mut LocalCache<T>| {
+            cache.push_reserving(shared, value, from_guard);
+            Some(())
+        });
+    }
 }
 
 /// Holds the registry for the slow path: its `RefCell` borrow, with the fast path closed

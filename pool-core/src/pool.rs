@@ -2,6 +2,9 @@
 
 use std::fmt;
 use std::mem;
+use std::sync::atomic::{
+    AtomicU64 as StdAtomicU64, AtomicUsize as StdAtomicUsize, Ordering::Relaxed,
+};
 use std::sync::OnceLock;
 
 use crate::builder::PoolBuilder;
@@ -59,6 +62,8 @@ pub(crate) type CreateFn<T> = Box<dyn Fn() -> T + Send + Sync>;
 /// assert!(buf.capacity() >= 5); // the same allocation, reused
 /// ```
 pub struct Pool<T: Poolable> {
+    /// What every get and return reads, kept in the pool itself rather than behind `shared`.
+    fast: FastKey,
     /// Made on first use, so `new` can be `const`.
     shared: OnceLock<Arc<Shared<T>>>,
     max_idle: usize,
@@ -89,6 +94,7 @@ impl<T: Poolable> Pool<T> {
     /// ```
     pub const fn with_max_idle(max_idle: usize) -> Self {
         Pool {
+            fast: FastKey::new(),
             shared: OnceLock::new(),
             max_idle,
             create: None,
@@ -112,6 +118,7 @@ impl<T: Poolable> Pool<T> {
 
     pub(crate) fn from_builder(max_idle: usize, create: Option<CreateFn<T>>) -> Self {
         Pool {
+            fast: FastKey::new(),
             shared: OnceLock::new(),
             max_idle,
             create,
@@ -136,8 +143,7 @@ impl<T: Poolable> Pool<T> {
     /// ```
     #[inline]
     pub fn get(&self) -> Pooled<'_, T> {
-        let shared = self.shared();
-        Pooled::new(self, shared, self.take(shared))
+        Pooled::new(self, self.take())
     }
 
     /// Like [`get`](Pool::get), for a pool in an `Arc`: the guard holds a clone of the `Arc`,
@@ -154,7 +160,7 @@ impl<T: Poolable> Pool<T> {
     /// ```
     #[inline]
     pub fn get_owned(self: &StdArc<Self>) -> OwnedPooled<T> {
-        OwnedPooled::new(StdArc::clone(self), self.take(self.shared()))
+        OwnedPooled::new(StdArc::clone(self), self.take())
     }
 
     /// Resets `value` and keeps it if the pool has room, or drops it. Counts it as created.
@@ -171,8 +177,8 @@ impl<T: Poolable> Pool<T> {
         let shared = self.shared();
         Counters::add(&shared.counters.created, 1);
         let mut value = Box::new(value);
-        reset(shared, &mut value, false);
-        self.keep(shared, value);
+        reset(self, &mut value, false);
+        self.keep(value);
     }
 
     /// Creates values until at least `n` are idle, or `max_idle` are.
@@ -244,7 +250,9 @@ impl<T: Poolable> Pool<T> {
     /// ```
     pub fn trim(&self) {
         let shared = self.shared();
-        drop(shared.trim());
+        let dropped = shared.trim();
+        self.fast.follow(shared);
+        drop(dropped);
         with_existing_cache(shared, LocalCache::catch_up);
     }
 
@@ -261,7 +269,9 @@ impl<T: Poolable> Pool<T> {
     /// ```
     pub fn clear(&self) {
         let shared = self.shared();
-        drop(shared.clear());
+        let dropped = shared.clear();
+        self.fast.follow(shared);
+        drop(dropped);
         with_existing_cache(shared, LocalCache::catch_up);
     }
 
@@ -286,23 +296,29 @@ impl<T: Poolable> Pool<T> {
 
     #[inline]
     pub(crate) fn shared(&self) -> &Arc<Shared<T>> {
-        self.shared
-            .get_or_init(|| Arc::new(Shared::new(CacheId::acquire(), self.max_idle)))
+        self.shared.get_or_init(|| {
+            let shared = Arc::new(Shared::new(CacheId::acquire(), self.max_idle));
+            self.fast.index.store(shared.id.index(), Relaxed);
+            shared
+        })
     }
 
     /// Takes an idle value or makes one: the start of every get.
     #[inline]
-    fn take(&self, shared: &Arc<Shared<T>>) -> Box<T> {
-        match pop_fast(shared) {
+    fn take(&self) -> Box<T> {
+        // SAFETY: `fast.index` is `usize::MAX` until `shared` is made, then its index (see
+        // `shared`), and `shared` lives as long as this pool.
+        match unsafe { pop_fast(self.fast.index(), self.fast.epoch()) } {
             Some(value) => value,
-            None => self.take_slow(shared),
+            None => self.take_slow(),
         }
     }
 
     /// A get that found no value in an up-to-date cache: catch up with trims, refill from the
     /// shared store, or create.
     #[cold]
-    fn take_slow(&self, shared: &Arc<Shared<T>>) -> Box<T> {
+    fn take_slow(&self) -> Box<T> {
+        let shared = self.shared();
         /// A value taken for a get that has not reached it yet. `with_cache` drops the values
         /// a trim left in the cache after the value was taken; should one's `Drop` panic, this
         /// counts the value as discarded as it is dropped, so `in_use` does not keep it.
@@ -364,19 +380,21 @@ impl<T: Poolable> Pool<T> {
 
     /// The end of a guard that gives its value back: reset, then keep or drop.
     #[inline]
-    pub(crate) fn recycle(&self, shared: &Shared<T>, mut value: Box<T>) {
-        reset(shared, &mut value, true);
+    pub(crate) fn recycle(&self, mut value: Box<T>) {
+        reset(self, &mut value, true);
         let mut value = Some(value);
-        push_fast(shared, &mut value, true);
+        // SAFETY: as in `take`.
+        unsafe { push_fast(self.fast.index(), self.fast.epoch(), &mut value, true) };
         if let Some(value) = value {
             self.keep_slow(value, true);
         }
     }
 
     /// Keeps a reset value from `put`.
-    fn keep(&self, shared: &Arc<Shared<T>>, value: Box<T>) {
+    fn keep(&self, value: Box<T>) {
         let mut value = Some(value);
-        push_fast(shared, &mut value, false);
+        // SAFETY: as in `take`.
+        unsafe { push_fast(self.fast.index(), self.fast.epoch(), &mut value, false) };
         if let Some(value) = value {
             self.keep_slow(value, false);
         }
@@ -432,23 +450,60 @@ impl<T: Poolable> Pool<T> {
 /// counted as discarded (and as the end of its guard when it came from one); the panic goes on
 /// to the caller, and the pool holds no lock or borrow, so it stays usable.
 #[inline]
-fn reset<T: Poolable>(shared: &Shared<T>, value: &mut T, from_guard: bool) {
-    struct CountIfUnwinding<'a> {
-        counters: &'a Counters,
+fn reset<T: Poolable>(pool: &Pool<T>, value: &mut T, from_guard: bool) {
+    struct CountIfUnwinding<'a, T: Poolable> {
+        pool: &'a Pool<T>,
         from_guard: bool,
     }
-    impl Drop for CountIfUnwinding<'_> {
+    impl<T: Poolable> Drop for CountIfUnwinding<'_, T> {
         fn drop(&mut self) {
-            Counters::add(&self.counters.discarded, 1);
-            Counters::add(&self.counters.ended, u64::from(self.from_guard));
+            let counters = &self.pool.shared().counters;
+            Counters::add(&counters.discarded, 1);
+            Counters::add(&counters.ended, u64::from(self.from_guard));
         }
     }
-    let on_unwind = CountIfUnwinding {
-        counters: &shared.counters,
-        from_guard,
-    };
+    let on_unwind = CountIfUnwinding { pool, from_guard };
     value.reset();
     mem::forget(on_unwind);
+}
+
+/// The part of a pool that every get and return reads: its cache index, which names this
+/// thread's cache for it, and its trim generation, which says whether that cache is up to date.
+/// Copies of `shared`'s, kept in the `Pool` so the fast path reads them with one load each from
+/// the pool it already has, with no check that `shared` exists: until it does, `index` is
+/// `usize::MAX`, which no thread's table reaches, and every operation takes the slow path.
+///
+/// Plain `std` atomics even in loom builds: the models drive the caches and the shared part
+/// directly, and a stale read here only sends an operation to the slow path (which reads
+/// `shared`'s own copies) or orders it before a trim that is racing it.
+struct FastKey {
+    index: StdAtomicUsize,
+    epoch: StdAtomicU64,
+}
+
+impl FastKey {
+    const fn new() -> Self {
+        FastKey {
+            index: StdAtomicUsize::new(usize::MAX),
+            epoch: StdAtomicU64::new(0),
+        }
+    }
+
+    #[inline]
+    fn index(&self) -> usize {
+        self.index.load(Relaxed)
+    }
+
+    #[inline]
+    fn epoch(&self) -> u64 {
+        self.epoch.load(Relaxed)
+    }
+
+    /// Catches up with the trim generation `shared` now has; never goes back, should two
+    /// trims race.
+    fn follow<T>(&self, shared: &Shared<T>) {
+        self.epoch.fetch_max(shared.epoch(), Relaxed);
+    }
 }
 
 impl<T: Poolable> Default for Pool<T> {
