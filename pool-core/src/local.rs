@@ -80,8 +80,8 @@ impl<T> LocalCache<T> {
         self.set_reserved(0);
     }
 
-    /// The fast get: an idle value from this cache, if it is up to date with trims and not
-    /// empty. Touches nothing shared but the trim generation, which it only reads.
+    /// The fast get: an idle value from this cache, if it is up to date with trim generation
+    /// `epoch` (the pool's, as its caller read it) and not empty. Touches nothing shared.
     #[inline]
     fn pop_fast(&mut self, epoch: u64) -> Option<Box<T>> {
         if self.epoch != epoch {

@@ -55,10 +55,11 @@ impl<T> Store<T> {
 
 /// What every thread using a pool shares.
 ///
-/// Every get and return reads `id`, `batch` and `epoch`; the slow paths write `free`,
-/// `stored`, `pressure`, the lock and the counters. Each of those is padded to a cache line
-/// of its own, so a thread refilling or spilling does not evict the line every other thread's
-/// fast path reads.
+/// A get or return that stays in its thread's cache reads nothing here: the `Pool` keeps
+/// copies of `id`'s index and of `epoch` for it. The slow paths read `id`, `local_cap`,
+/// `batch` and `epoch`, and write `free`, `stored`, `pressure`, the lock and the counters.
+/// Each of those is padded to a cache line of its own, so a thread refilling or spilling does
+/// not evict the line the others' slow paths read.
 #[derive(Debug)]
 pub(crate) struct Shared<T> {
     /// This pool's slot in each thread's cache registry.
@@ -69,7 +70,8 @@ pub(crate) struct Shared<T> {
     pub(crate) batch: usize,
     /// Slots not reserved by any cache and not holding a value in the store.
     free: CachePadded<AtomicUsize>,
-    /// A copy of `store.epoch`, read without the lock on the fast path.
+    /// A copy of `store.epoch`, read without the lock by a cache checking whether it must
+    /// catch up with a trim (the `Pool` keeps a further copy for the fast path).
     epoch: AtomicU64,
     /// A copy of `store.len()`, so a cache finding the store empty skips the lock.
     stored: CachePadded<AtomicUsize>,
