@@ -81,7 +81,8 @@ impl<T> LocalCache<T> {
     }
 
     /// The fast get: an idle value from this cache, if it is up to date with trim generation
-    /// `epoch` (the pool's, as its caller read it) and not empty. Touches nothing shared.
+    /// `epoch` (the pool's, as its caller read it) and not empty. Touches nothing shared, except
+    /// when it gives back more than `batch` empty slots (a thread that takes more than it returns).
     #[inline]
     fn pop_fast(&mut self, epoch: u64) -> Option<Box<T>> {
         if self.epoch != epoch {

@@ -55,7 +55,8 @@ impl<T> Store<T> {
 
 /// What every thread using a pool shares.
 ///
-/// A get or return that stays in its thread's cache reads nothing here: the `Pool` keeps
+/// A get or return that stays in its thread's cache reads nothing here (but for a get that
+/// gives back slack slots): the `Pool` keeps
 /// copies of `id`'s index and of `epoch` for it. The slow paths read `id`, `local_cap`,
 /// `batch` and `epoch`, and write `free`, `stored`, `pressure`, the lock and the counters.
 /// Each of those is padded to a cache line of its own, so a thread refilling or spilling does
