@@ -1,56 +1,26 @@
-//! The pool across thread lifetimes: pools used from thread-local destructors, cache indexes
-//! reused by pools of another type, threads that park holding reserved slots, and `prefill`
-//! next to this thread's own cache, and a trimmed value whose `Drop` panics.
+//! Lifetimes of pools and threads: pools used from thread-local destructors, a dropped pool's
+//! idle values and those a live thread still caches for it, and cache indexes reused by pools
+//! of another type.
 
 use std::cell::RefCell;
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicIsize, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::thread;
 
-use pool_core::{Pool, PoolStats, Poolable, Pooled, Reset};
+use pool_core::{Pool, Pooled};
+use pool_tests::{assert_balanced, Counted};
 
-/// Counts its live instances in `LIVE[N]`, one counter for each test (tests run in parallel).
-struct Live<const N: usize>(Vec<u8>);
-
-static LIVE: [AtomicIsize; 2] = [const { AtomicIsize::new(0) }; 2];
-
-impl<const N: usize> Drop for Live<N> {
-    fn drop(&mut self) {
-        LIVE[N].fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-impl<const N: usize> Reset for Live<N> {
-    fn reset(&mut self) {
-        self.0.clear();
-    }
-}
-
-impl<const N: usize> Poolable for Live<N> {
-    fn create() -> Self {
-        LIVE[N].fetch_add(1, Ordering::SeqCst);
-        Live(Vec::new())
-    }
-}
-
-fn assert_balanced(s: PoolStats) {
-    let accounted = s.idle as u64 + s.in_use as u64 + s.discarded + s.trimmed + s.detached;
-    assert_eq!(s.created, accounted, "{s:?}");
-}
-
-static FROM_DESTRUCTORS: Pool<Live<0>> = Pool::with_max_idle(16);
+static FROM_DESTRUCTORS: Pool<Counted<0>> = Pool::with_max_idle(16);
 
 /// A thread-local whose destructor uses the pool, running before or after the pool's own
 /// thread-local registry is torn down, depending on which was first used.
-struct UsesPoolOnDrop(Option<Pooled<'static, Live<0>>>);
+struct UsesPoolOnDrop(Option<Pooled<'static, Counted<0>>>);
 
 impl Drop for UsesPoolOnDrop {
     fn drop(&mut self) {
         drop(self.0.take());
         for _ in 0..10 {
-            FROM_DESTRUCTORS.get().0.push(1);
+            FROM_DESTRUCTORS.get().data.push(1);
         }
         let held: Vec<_> = (0..20).map(|_| FROM_DESTRUCTORS.get()).collect();
         drop(held);
@@ -78,11 +48,7 @@ fn thread_local_destructors_can_use_a_pool() {
     let stats = FROM_DESTRUCTORS.stats();
     assert_eq!(stats.in_use, 0);
     assert!(stats.idle <= 16);
-    assert_eq!(
-        LIVE[0].load(Ordering::SeqCst),
-        stats.idle as isize,
-        "leaked or lost"
-    );
+    assert_eq!(Counted::<0>::live(), stats.idle as isize, "leaked or lost");
     assert_balanced(stats);
 }
 
@@ -116,116 +82,38 @@ fn a_cache_index_reused_by_a_pool_of_another_type() {
 }
 
 #[test]
-fn parked_producer_threads_do_not_strand_the_budget() {
-    // Four threads each return 64 values (reserving slots), take 64 more and hand them to the
-    // main thread, then park. Their reserved slots hold no values; if they kept them all, the
-    // default budget of 256 would be stranded and every return here would be discarded.
-    let pool = Arc::new(Pool::<Vec<u8>>::new());
-    let (to_main, from_threads) = mpsc::channel();
-    let mut unpark = Vec::new();
-    let mut workers = Vec::new();
-    for _ in 0..4 {
-        let (pool, to_main) = (Arc::clone(&pool), to_main.clone());
-        let (wake, parked) = mpsc::channel::<()>();
-        unpark.push(wake);
-        workers.push(thread::spawn(move || {
-            drop((0..64).map(|_| pool.get()).collect::<Vec<_>>());
-            to_main
-                .send((0..64).map(|_| pool.get_owned()).collect::<Vec<_>>())
-                .unwrap();
-            parked.recv().unwrap();
-        }));
-    }
-    let handed_over: Vec<_> = (0..4).flat_map(|_| from_threads.recv().unwrap()).collect();
-    drop(handed_over);
-    let before = pool.stats();
-    for _ in 0..1000 {
-        drop(pool.get());
-    }
-    let after = pool.stats();
-    for wake in unpark {
-        wake.send(()).unwrap();
-    }
-    for worker in workers {
-        worker.join().unwrap();
-    }
-    assert!(
-        after.created - before.created < 10,
-        "gets kept allocating: {after:?}"
-    );
-    assert!(
-        before.returned > 0,
-        "the handed-over values were all discarded: {before:?}"
-    );
-}
-
-#[test]
-fn prefill_uses_this_threads_empty_slots_and_wastes_nothing() {
-    let pool: Pool<Live<1>> = Pool::with_max_idle(8);
+fn dropping_a_pool_drops_its_idle_values() {
+    let pool: Pool<Counted<1>> = Pool::new();
+    pool.prefill(3);
     drop(pool.get());
-    let held = pool.get(); // this thread's cache now holds an empty reserved slot
-    pool.prefill(8);
-    let stats = pool.stats();
-    assert_eq!((stats.discarded, stats.idle), (0, 8), "{stats:?}");
-    drop(held); // the pool is full: this one goes
-    assert_eq!(pool.stats().discarded, 1);
-    assert_eq!(LIVE[1].load(Ordering::SeqCst), 8);
-    assert_balanced(pool.stats());
-}
-
-/// Panics in `Drop` while armed; `Reset` leaves it armed, so it stays armed while idle.
-#[derive(Default)]
-struct Boom {
-    armed: bool,
-}
-
-impl Drop for Boom {
-    fn drop(&mut self) {
-        if std::mem::take(&mut self.armed) {
-            panic!("Boom dropped while armed");
-        }
-    }
-}
-
-impl Reset for Boom {
-    fn reset(&mut self) {}
-}
-
-impl Poolable for Boom {
-    fn create() -> Self {
-        Boom::default()
-    }
+    drop(pool);
+    assert_eq!(Counted::<1>::dropped(), 3);
 }
 
 #[test]
-fn a_trimmed_value_whose_drop_panics_during_a_get_loses_no_count() {
-    let pool = Arc::new(Pool::<Boom>::with_max_idle(8));
-    let (to_main, from_worker) = mpsc::channel();
+fn a_dropped_pools_values_cached_by_a_live_thread_are_freed() {
+    let pool = Arc::new(Pool::<Counted<2>>::new());
+    let (to_main, from_worker) = mpsc::channel::<()>();
     let (to_worker, from_main) = mpsc::channel::<()>();
     let worker = {
         let pool = Arc::clone(&pool);
         thread::spawn(move || {
-            pool.get().armed = true; // back into this thread's cache, still armed
+            drop((pool.get(), pool.get(), pool.get())); // three idle in this thread's cache
+            drop(pool);
             to_main.send(()).unwrap();
-            from_main.recv().unwrap();
-            // The cache catches up with the clear: it drops the armed value, whose `Drop`
-            // panics, after it refilled from the shared store.
-            let got = panic::catch_unwind(AssertUnwindSafe(|| drop(pool.get())));
-            assert!(
-                got.is_err(),
-                "the armed value's Drop did not run in this get"
-            );
-            let stats = pool.stats();
-            assert_eq!(stats.in_use, 0, "{stats:?}");
-            drop(pool.get()); // and the pool stays usable
+            from_main.recv().unwrap(); // the pool is gone now
+            let before = Counted::<2>::dropped();
+            let other: Pool<String> = Pool::new();
+            drop(other.get()); // a new pool's cache sweeps out the dead pool's
+            Counted::<2>::dropped() - before
         })
     };
     from_worker.recv().unwrap();
-    pool.clear(); // another thread's cache is cleared at its next operation
-    pool.prefill(1); // a value in the shared store for that operation to refill with
+    drop(pool);
     to_worker.send(()).unwrap();
-    worker.join().unwrap();
-    let stats = pool.stats();
-    assert_eq!(stats.in_use, 0, "{stats:?}");
-    assert_balanced(stats);
+    let freed = worker.join().unwrap();
+    assert_eq!(
+        freed, 3,
+        "the live thread's cached values of the dropped pool"
+    );
 }

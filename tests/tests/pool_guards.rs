@@ -1,0 +1,63 @@
+//! The guards: `Pooled` and `OwnedPooled` deref to the value, detach it or discard it, and an
+//! owned guard crosses threads and still comes back.
+
+use std::sync::Arc;
+use std::thread;
+
+use pool_core::{OwnedPooled, Pool, Pooled, DEFAULT_MAX_IDLE};
+use pool_tests::assert_balanced;
+
+#[test]
+fn detach_and_discard_leave_the_pool() {
+    let pool: Pool<Vec<u8>> = Pool::new();
+    let mut a = pool.get();
+    a.push(1);
+    let a: Vec<u8> = Pooled::detach(a);
+    assert_eq!(a, [1]);
+    Pooled::discard(pool.get());
+    let stats = pool.stats();
+    assert_eq!(
+        (stats.detached, stats.discarded, stats.idle, stats.in_use),
+        (1, 1, 0, 0)
+    );
+    assert_balanced(stats);
+}
+
+#[test]
+fn owned_guards_cross_threads_and_come_back() {
+    let pool = Arc::new(Pool::<Vec<u64>>::new());
+    let guards: Vec<OwnedPooled<Vec<u64>>> = (0..8).map(|_| pool.get_owned()).collect();
+    let workers: Vec<_> = guards
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut guard)| {
+            thread::spawn(move || {
+                guard.push(i as u64);
+                assert_eq!(OwnedPooled::pool(&guard).max_idle(), DEFAULT_MAX_IDLE);
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.join().unwrap();
+    }
+    let stats = pool.stats();
+    assert_eq!((stats.created, stats.in_use, stats.returned), (8, 0, 8));
+    assert!(stats.idle <= 8);
+    assert_balanced(stats);
+    let kept = OwnedPooled::detach(pool.get_owned());
+    assert!(kept.is_empty());
+    OwnedPooled::discard(pool.get_owned());
+}
+
+#[test]
+fn guards_deref_and_debug() {
+    let pool: Pool<Vec<u8>> = Pool::new();
+    let mut buf = pool.get();
+    buf.push(7);
+    assert_eq!(format!("{buf:?}"), "[7]");
+    assert_eq!(buf.as_ref(), &[7]);
+    buf.as_mut().push(8);
+    assert_eq!(&**buf, &[7, 8]);
+    assert!(std::ptr::eq(Pooled::pool(&buf), &pool));
+    assert!(format!("{pool:?}").contains("max_idle"));
+}

@@ -1,0 +1,122 @@
+//! Panics: a reset that panics, a guard dropped while unwinding, and a trimmed value whose
+//! `Drop` panics inside a get. The pool loses no count and stays usable.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::thread;
+
+use pool_core::{Pool, Poolable, Reset};
+use pool_tests::{assert_balanced, assert_settled};
+
+/// A value whose reset panics when told to, to check the pool survives it.
+#[derive(Default)]
+struct Touchy {
+    panic_on_reset: bool,
+    data: Vec<u8>,
+}
+
+impl Reset for Touchy {
+    fn reset(&mut self) {
+        if std::mem::take(&mut self.panic_on_reset) {
+            panic!("reset failed");
+        }
+        self.data.clear();
+    }
+}
+
+impl Poolable for Touchy {
+    fn create() -> Self {
+        Touchy::default()
+    }
+}
+
+#[test]
+fn a_panicking_reset_drops_that_value_and_the_pool_stays_usable() {
+    let pool: Pool<Touchy> = Pool::new();
+    drop(pool.get()); // one idle
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut t = pool.get();
+        t.panic_on_reset = true;
+        t.data.push(1);
+    }));
+    assert!(result.is_err());
+    let stats = pool.stats();
+    assert_eq!((stats.discarded, stats.idle, stats.in_use), (1, 0, 0));
+    assert_balanced(stats);
+    let mut t = pool.get();
+    t.data.push(2);
+    drop(t);
+    assert_eq!(pool.idle(), 1);
+    assert!(pool.get().data.is_empty());
+}
+
+#[test]
+fn a_guard_dropped_while_unwinding_returns_a_reset_value() {
+    let pool: Pool<Vec<u8>> = Pool::new();
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut buf = pool.get();
+        buf.extend_from_slice(b"secret");
+        panic!("request handler failed");
+    }));
+    assert!(result.is_err());
+    assert_eq!(pool.idle(), 1);
+    let buf = pool.get();
+    assert!(buf.is_empty(), "no stale data after an unwind");
+    assert!(buf.capacity() >= 6);
+}
+
+/// Panics in `Drop` while armed; `Reset` leaves it armed, so it stays armed while idle.
+#[derive(Default)]
+struct Boom {
+    armed: bool,
+}
+
+impl Drop for Boom {
+    fn drop(&mut self) {
+        if std::mem::take(&mut self.armed) {
+            panic!("Boom dropped while armed");
+        }
+    }
+}
+
+impl Reset for Boom {
+    fn reset(&mut self) {}
+}
+
+impl Poolable for Boom {
+    fn create() -> Self {
+        Boom::default()
+    }
+}
+
+#[test]
+fn a_trimmed_value_whose_drop_panics_during_a_get_loses_no_count() {
+    let pool = Arc::new(Pool::<Boom>::with_max_idle(8));
+    let (to_main, from_worker) = mpsc::channel();
+    let (to_worker, from_main) = mpsc::channel::<()>();
+    let worker = {
+        let pool = Arc::clone(&pool);
+        thread::spawn(move || {
+            pool.get().armed = true; // back into this thread's cache, still armed
+            to_main.send(()).unwrap();
+            from_main.recv().unwrap();
+            // The cache catches up with the clear: it drops the armed value, whose `Drop`
+            // panics, after it refilled from the shared store.
+            let got = panic::catch_unwind(AssertUnwindSafe(|| drop(pool.get())));
+            assert!(
+                got.is_err(),
+                "the armed value's Drop did not run in this get"
+            );
+            let stats = pool.stats();
+            assert_eq!(stats.in_use, 0, "{stats:?}");
+            drop(pool.get()); // and the pool stays usable
+        })
+    };
+    from_worker.recv().unwrap();
+    pool.clear(); // another thread's cache is cleared at its next operation
+    pool.prefill(1); // a value in the shared store for that operation to refill with
+    to_worker.send(()).unwrap();
+    worker.join().unwrap();
+    assert_settled(pool.stats());
+}

@@ -1,0 +1,156 @@
+//! Many threads on one pool: a static pool, a producer handing values to a consumer, and
+//! threads that hold reserved slots without values (live, or parked) must not strand the
+//! budget of idle slots.
+
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::thread;
+
+use pool_core::{OwnedPooled, Pool, Pooled};
+use pool_tests::assert_balanced;
+
+#[test]
+fn static_pools_work_from_many_threads() {
+    static NAMES: Pool<String> = Pool::with_max_idle(8);
+    let workers: Vec<_> = (0..3)
+        .map(|i| {
+            thread::spawn(move || {
+                for _ in 0..100 {
+                    let mut name = NAMES.get();
+                    assert!(name.is_empty());
+                    name.push_str(&i.to_string());
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.join().unwrap();
+    }
+    assert!(NAMES.idle() <= 8);
+    assert_balanced(NAMES.stats());
+}
+
+#[test]
+fn a_producer_thread_does_not_starve_a_consumer_of_slots() {
+    // One thread gets every value and hands it to another, which drops it: the classic
+    // producer/consumer. The producer's cache ends up holding reserved slots and no values;
+    // when the consumer finds the budget empty, the producer must give those slots back, or
+    // every return would be discarded and every get would allocate.
+    let pool = Arc::new(Pool::<Vec<u8>>::with_max_idle(8));
+    let (to_consumer, values) = mpsc::channel::<OwnedPooled<Vec<u8>>>();
+    let (to_producer, acks) = mpsc::channel::<()>();
+    let consumer = thread::spawn(move || {
+        for value in values {
+            drop(value);
+            to_producer.send(()).unwrap();
+        }
+    });
+    for _ in 0..1000 {
+        to_consumer.send(pool.get_owned()).unwrap();
+        acks.recv().unwrap(); // strictly alternate: no timing in the outcome
+    }
+    drop(to_consumer);
+    consumer.join().unwrap();
+    let stats = pool.stats();
+    assert!(stats.reused >= 900, "{stats:?}");
+    assert_balanced(stats);
+}
+
+#[test]
+fn threads_holding_empty_reserved_slots_give_them_up_under_pressure() {
+    // With max_idle 8, a cache holds at most 2 values and keeps up to 1 empty reserved slot
+    // on its own. Eight threads each return a value (reserving a slot), take it again and hand
+    // it to the main thread: together they hold the whole budget as empty slots. The main
+    // thread's first return finds the budget empty (and is discarded); once those threads have
+    // used the pool again, they have given their empty slots back and the main thread's
+    // returns are kept.
+    const THREADS: usize = 8;
+    let pool = Arc::new(Pool::<Vec<u8>>::with_max_idle(THREADS));
+    let (to_main, from_threads) = mpsc::channel();
+    let mut go_again = Vec::new();
+    let mut workers = Vec::new();
+    for _ in 0..THREADS {
+        let (pool, to_main) = (Arc::clone(&pool), to_main.clone());
+        let (go, wait) = mpsc::channel::<()>();
+        go_again.push(go);
+        workers.push(thread::spawn(move || {
+            drop(pool.get()); // a slot reserved here
+            to_main.send(Some(pool.get_owned())).unwrap();
+            wait.recv().unwrap();
+            // A pool operation under pressure gives back the empty slot. (The value is kept
+            // out, so it takes no slot of its own.)
+            let held = pool.get();
+            to_main.send(None).unwrap();
+            wait.recv().unwrap(); // stay alive: an exiting thread would give it back anyway
+            Pooled::discard(held);
+        }));
+    }
+    let mut values: Vec<_> = (0..THREADS)
+        .filter_map(|_| from_threads.recv().unwrap())
+        .collect();
+    drop(values.pop()); // the budget is all reserved by the other threads: discarded
+    assert_eq!(pool.stats().discarded, 1);
+    for go in &go_again {
+        go.send(()).unwrap();
+    }
+    for _ in 0..THREADS {
+        from_threads.recv().unwrap();
+    }
+    drop(values); // seven returns: now there are slots for them
+    let kept = pool.idle();
+    for go in &go_again {
+        go.send(()).unwrap();
+    }
+    for worker in workers {
+        worker.join().unwrap();
+    }
+    assert!(
+        kept >= 2,
+        "kept {kept} of 7 after the other threads gave up their empty slots"
+    );
+    assert_balanced(pool.stats());
+}
+
+#[test]
+fn parked_producer_threads_do_not_strand_the_budget() {
+    // Four threads each return 64 values (reserving slots), take 64 more and hand them to the
+    // main thread, then park. Their reserved slots hold no values; if they kept them all, the
+    // default budget of 256 would be stranded and every return here would be discarded.
+    let pool = Arc::new(Pool::<Vec<u8>>::new());
+    let (to_main, from_threads) = mpsc::channel();
+    let mut unpark = Vec::new();
+    let mut workers = Vec::new();
+    for _ in 0..4 {
+        let (pool, to_main) = (Arc::clone(&pool), to_main.clone());
+        let (wake, parked) = mpsc::channel::<()>();
+        unpark.push(wake);
+        workers.push(thread::spawn(move || {
+            drop((0..64).map(|_| pool.get()).collect::<Vec<_>>());
+            to_main
+                .send((0..64).map(|_| pool.get_owned()).collect::<Vec<_>>())
+                .unwrap();
+            parked.recv().unwrap();
+        }));
+    }
+    let handed_over: Vec<_> = (0..4).flat_map(|_| from_threads.recv().unwrap()).collect();
+    drop(handed_over);
+    let before = pool.stats();
+    for _ in 0..1000 {
+        drop(pool.get());
+    }
+    let after = pool.stats();
+    for wake in unpark {
+        wake.send(()).unwrap();
+    }
+    for worker in workers {
+        worker.join().unwrap();
+    }
+    assert!(
+        after.created - before.created < 10,
+        "gets kept allocating: {after:?}"
+    );
+    assert!(
+        before.returned > 0,
+        "the handed-over values were all discarded: {before:?}"
+    );
+}
