@@ -46,19 +46,26 @@
 //! ```
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
+mod budget;
 mod builder;
+mod cache;
+mod claim;
+mod depot;
+mod generation;
 mod guard;
-mod local;
+mod id;
 mod pool;
 mod poolable;
+mod registry;
 mod reset;
 mod shared;
 mod shrink;
 mod stats;
 mod sync;
+mod trash;
 
 #[cfg(all(test, loom))]
-mod loom_tests;
+mod loom_models;
 
 #[doc(hidden)]
 #[path = "private.rs"]

@@ -2,20 +2,19 @@
 
 use std::fmt;
 use std::mem;
-use std::sync::atomic::{
-    AtomicU64 as StdAtomicU64, AtomicUsize as StdAtomicUsize, Ordering::Relaxed,
-};
+use std::panic;
+use std::sync::atomic::{AtomicUsize as StdAtomicUsize, Ordering::Relaxed};
 use std::sync::OnceLock;
 
 use crate::builder::PoolBuilder;
+use crate::cache::{Cache, Origin};
 use crate::guard::{OwnedPooled, Pooled};
-use crate::local::{
-    pop_fast, push_fast, push_reserving, remove_cache, with_cache, with_existing_cache, CacheId,
-    LocalCache,
-};
+use crate::id::CacheId;
+use crate::registry;
 use crate::shared::Shared;
-use crate::stats::{Counters, LocalCounts, PoolStats};
+use crate::stats::{Counters, PoolStats};
 use crate::sync::{Arc, StdArc};
+use crate::trash::Trash;
 use crate::Poolable;
 
 /// The `max_idle` of [`Pool::new`]: the most values a pool keeps idle unless told otherwise.
@@ -62,8 +61,9 @@ pub(crate) type CreateFn<T> = Box<dyn Fn() -> T + Send + Sync>;
 /// assert!(buf.capacity() >= 5); // the same allocation, reused
 /// ```
 pub struct Pool<T: Poolable> {
-    /// What every get and return reads, kept in the pool itself rather than behind `shared`.
-    fast: FastKey,
+    /// This pool's index in each thread's cache table, kept in the pool itself rather than
+    /// behind `shared` so the fast path reads it with one load (see [`Pool::index`]).
+    index: StdAtomicUsize,
     /// Made on first use, so `new` can be `const`.
     shared: OnceLock<Arc<Shared<T>>>,
     max_idle: usize,
@@ -94,7 +94,7 @@ impl<T: Poolable> Pool<T> {
     /// ```
     pub const fn with_max_idle(max_idle: usize) -> Self {
         Pool {
-            fast: FastKey::new(),
+            index: StdAtomicUsize::new(usize::MAX),
             shared: OnceLock::new(),
             max_idle,
             create: None,
@@ -118,7 +118,7 @@ impl<T: Poolable> Pool<T> {
 
     pub(crate) fn from_builder(max_idle: usize, create: Option<CreateFn<T>>) -> Self {
         Pool {
-            fast: FastKey::new(),
+            index: StdAtomicUsize::new(usize::MAX),
             shared: OnceLock::new(),
             max_idle,
             create,
@@ -177,8 +177,8 @@ impl<T: Poolable> Pool<T> {
         let shared = self.shared();
         Counters::add(&shared.counters.created, 1);
         let mut value = Box::new(value);
-        reset(self, &mut value, false);
-        self.keep(value);
+        reset(self, &mut value, Origin::Put);
+        self.keep(value, Origin::Put);
     }
 
     /// Creates values until at least `n` are idle, or `max_idle` are.
@@ -197,15 +197,16 @@ impl<T: Poolable> Pool<T> {
         struct SlotGuard<'a, T>(&'a Shared<T>);
         impl<T> Drop for SlotGuard<'_, T> {
             fn drop(&mut self) {
-                self.0.release(1);
+                self.0.give_slot();
             }
         }
         let shared = self.shared();
-        // This thread's empty reserved slots go back to the budget first, for prefill to use.
-        with_existing_cache(shared, LocalCache::release_empty_slots);
-        // A slot is taken before each value is made, so none is made only to be dropped; the
-        // loop ends early if other threads' caches hold the rest of the budget.
-        while self.idle() < n.min(self.max_idle) && shared.take_free(1) == 1 {
+        // A slot is taken before each value is made, so none is made only to be dropped.
+        let missing = n.min(self.max_idle).saturating_sub(self.idle());
+        for _ in 0..missing {
+            if !shared.take_slot() {
+                break;
+            }
             let slot = SlotGuard(shared);
             let value = self.create_boxed(shared);
             mem::forget(slot);
@@ -213,8 +214,8 @@ impl<T: Poolable> Pool<T> {
         }
     }
 
-    /// The number of idle values: in the shared store and in this thread's cache. Other live
-    /// threads' caches are not counted.
+    /// The number of idle values, pool-wide: in the shared depot and in every thread's cache,
+    /// parked threads' included.
     ///
     /// ```
     /// use pool_core::Pool;
@@ -226,15 +227,16 @@ impl<T: Poolable> Pool<T> {
     /// assert_eq!(pool.idle(), 2);
     /// ```
     pub fn idle(&self) -> usize {
-        self.local_view().1 + self.shared().stored()
+        self.shared().idle()
     }
 
-    /// Drops what was idle at the previous `trim` and is still idle: call it from a timer or a
-    /// memory-pressure hook to give back memory from a burst that is over. A value idle now and
-    /// reused before the next `trim` is kept.
+    /// Drops what was idle at the previous `trim` and is still idle, wherever it sits: in the
+    /// shared depot or in any thread's cache, parked threads' included. Call it from a timer or
+    /// a memory-pressure hook to give back memory from a burst that is over. A value idle now
+    /// and reused before the next `trim` is kept.
     ///
-    /// This thread's cache is trimmed now; another live thread's cache at that thread's next
-    /// operation on the pool.
+    /// The values are dropped on the calling thread before `trim` returns; should one's `Drop`
+    /// panic, the rest are dropped too and the first panic is resumed here.
     ///
     /// ```
     /// use pool_core::Pool;
@@ -249,15 +251,13 @@ impl<T: Poolable> Pool<T> {
     /// assert_eq!(pool.stats().trimmed, 9);
     /// ```
     pub fn trim(&self) {
-        let shared = self.shared();
-        let dropped = shared.trim();
-        self.fast.follow(shared);
-        drop(dropped);
-        with_existing_cache(shared, LocalCache::catch_up);
+        self.shared().trim().empty_or_resume();
     }
 
-    /// Drops every idle value now: in the shared store and this thread's cache; another live
-    /// thread's cache drops its values at that thread's next operation on the pool.
+    /// Drops every idle value now, wherever it sits: in the shared depot or in any thread's
+    /// cache, parked threads' included. When it returns, no value that was idle before it is
+    /// idle anywhere, and each has been dropped on the calling thread (should one's `Drop`
+    /// panic, the rest are dropped too and the first panic is resumed here).
     ///
     /// ```
     /// use pool_core::Pool;
@@ -268,95 +268,70 @@ impl<T: Poolable> Pool<T> {
     /// assert_eq!(pool.idle(), 0);
     /// ```
     pub fn clear(&self) {
-        let shared = self.shared();
-        let dropped = shared.clear();
-        self.fast.follow(shared);
-        drop(dropped);
-        with_existing_cache(shared, LocalCache::catch_up);
+        self.shared().clear().empty_or_resume();
     }
 
-    /// A snapshot of the pool's counters; exact when no guard is out and every other thread
-    /// that used the pool has exited. See [`PoolStats`].
+    /// A snapshot of the pool's counters, pool-wide; exact whenever no guard is out, whatever
+    /// threads are alive or parked. See [`PoolStats`].
     pub fn stats(&self) -> PoolStats {
-        let (counts, local_idle) = self.local_view();
-        let shared = self.shared();
-        shared
-            .counters
-            .snapshot(&counts, local_idle + shared.stored())
-    }
-
-    /// This thread's private counts and idle values, after catching up with trims.
-    fn local_view(&self) -> (LocalCounts, usize) {
-        with_existing_cache(self.shared(), |cache| {
-            cache.catch_up();
-            (cache.counts, cache.len())
-        })
-        .unwrap_or_default()
+        self.shared().stats()
     }
 
     #[inline]
     pub(crate) fn shared(&self) -> &Arc<Shared<T>> {
         self.shared.get_or_init(|| {
             let shared = Arc::new(Shared::new(CacheId::acquire(), self.max_idle));
-            self.fast.index.store(shared.id.index(), Relaxed);
+            self.index.store(shared.id.index(), Relaxed);
             shared
         })
+    }
+
+    /// This pool's index in each thread's cache table: `usize::MAX`, which no table reaches,
+    /// until `shared` exists, so the fast path needs no check that it does.
+    #[inline]
+    fn index(&self) -> usize {
+        self.index.load(Relaxed)
     }
 
     /// Takes an idle value or makes one: the start of every get.
     #[inline]
     fn take(&self) -> Box<T> {
-        // SAFETY: `fast.index` is `usize::MAX` until `shared` is made, then its index (see
-        // `shared`), and `shared` lives as long as this pool.
-        match unsafe { pop_fast(self.fast.index(), self.fast.epoch()) } {
+        // SAFETY: `index` is `usize::MAX` until `shared` is made, then its index (see
+        // `shared`), and `shared` lives as long as this pool; `pop_fast` runs no user code.
+        match unsafe { registry::with_fast(self.index(), Cache::pop_fast) } {
             Some(value) => value,
             None => self.take_slow(),
         }
     }
 
-    /// A get that found no value in an up-to-date cache: catch up with trims, refill from the
-    /// shared store, or create.
+    /// A get that this thread's cache could not serve at once, in the order Go's `Pool.Get`
+    /// takes: this thread's cache (brought up to date with trims) and the shared depot, then
+    /// other threads' caches, then a new value.
     #[cold]
     fn take_slow(&self) -> Box<T> {
         let shared = self.shared();
-        /// A value taken for a get that has not reached it yet. `with_cache` drops the values
-        /// a trim left in the cache after the value was taken; should one's `Drop` panic, this
-        /// counts the value as discarded as it is dropped, so `in_use` does not keep it.
-        struct Taken<'a, T> {
-            value: Option<Box<T>>,
-            shared: &'a Shared<T>,
-        }
-        impl<T> Drop for Taken<'_, T> {
-            fn drop(&mut self) {
-                if self.value.take().is_some() {
-                    let counters = &self.shared.counters;
-                    Counters::add(&counters.discarded, 1);
-                    Counters::add(&counters.ended, 1);
+        let mut trash = Trash::new();
+        let found = match registry::cache_for(shared) {
+            Some(cache) => {
+                let mut found = shared.pop_or_refill(&mut cache.hold(), &mut trash);
+                if found.is_none() && shared.steal(Some(&cache)) {
+                    found = shared.pop_or_refill(&mut cache.hold(), &mut trash);
                 }
+                found
             }
-        }
-        let taken = with_cache(shared, (), |cache, ()| Taken {
-            value: cache.pop(),
-            shared,
-        });
-        match taken.map(|mut taken| taken.value.take()) {
-            Ok(Some(value)) => value,
-            Ok(None) => self.create_for_get(shared),
-            Err(()) => self.take_direct(shared),
-        }
-    }
-
-    /// A get from a thread without a usable cache.
-    #[cold]
-    fn take_direct(&self, shared: &Shared<T>) -> Box<T> {
-        match shared.pop_direct() {
-            Some(value) => {
-                Counters::add(&shared.counters.reused, 1);
-                Counters::add(&shared.counters.taken, 1);
-                value
+            // A thread without a usable cache (it is exiting): the depot, then other caches.
+            None => shared.pop_direct(),
+        };
+        // Values a trim left in this thread's cache, dropped now that nothing is held. Should
+        // one's `Drop` panic, the value taken for this get is dropped and counted as discarded.
+        if let Err(panic) = trash.empty() {
+            if let Some(value) = found {
+                drop(value);
+                shared.counters.discarded(Origin::Guard);
             }
-            None => self.create_for_get(shared),
+            panic::resume_unwind(panic);
         }
+        found.unwrap_or_else(|| self.create_for_get(shared))
     }
 
     /// Makes a value for a get, and counts it handed out.
@@ -368,7 +343,7 @@ impl<T: Poolable> Pool<T> {
     }
 
     /// Makes a value and counts it created. `create` is user code: it runs outside every lock
-    /// and borrow, and may itself use this pool.
+    /// and claim, and may itself use this pool.
     fn create_boxed(&self, shared: &Shared<T>) -> Box<T> {
         let value = Box::new(match &self.create {
             Some(create) => create(),
@@ -381,53 +356,56 @@ impl<T: Poolable> Pool<T> {
     /// The end of a guard that gives its value back: reset, then keep or drop.
     #[inline]
     pub(crate) fn recycle(&self, mut value: Box<T>) {
-        reset(self, &mut value, true);
+        reset(self, &mut value, Origin::Guard);
+        self.keep(value, Origin::Guard);
+    }
+
+    /// Keeps a reset value in this thread's cache, or goes the slow way.
+    #[inline]
+    fn keep(&self, value: Box<T>, origin: Origin) {
         let mut value = Some(value);
-        // SAFETY: as in `take`.
-        unsafe { push_fast(self.fast.index(), self.fast.epoch(), &mut value, true) };
+        // SAFETY: as in `take`; `push_fast` runs no user code.
+        unsafe {
+            registry::with_fast(self.index(), |cache: &Cache<T>| {
+                let kept = cache.push_fast(value.take()?, origin);
+                value = kept.err();
+                Some(())
+            })
+        };
         if let Some(value) = value {
-            self.keep_slow(value, true);
+            self.keep_slow(value, origin);
         }
     }
 
-    /// Keeps a reset value from `put`.
-    fn keep(&self, value: Box<T>) {
-        let mut value = Some(value);
-        // SAFETY: as in `take`.
-        unsafe { push_fast(self.fast.index(), self.fast.epoch(), &mut value, false) };
-        if let Some(value) = value {
-            self.keep_slow(value, false);
-        }
-    }
-
-    /// A return that found no room in an up-to-date cache: catch up with trims, spill, reserve
-    /// slots, or drop the value if the pool is full.
+    /// A return that this thread's cache could not take at once, in the order Go's `Pool.Put`
+    /// takes: this thread's cache (spilling to the depot, or taking slots from the budget), then
+    /// the empty slots other threads' caches hold; dropped only when the pool is full.
     #[cold]
-    fn keep_slow(&self, value: Box<T>, from_guard: bool) {
+    fn keep_slow(&self, value: Box<T>, origin: Origin) {
         let shared = self.shared();
-        let mut value = Some(value);
-        push_reserving(shared, &mut value, from_guard);
-        let Some(value) = value else { return };
-        let kept = with_cache(shared, value, |cache, value| cache.push(value, from_guard));
-        match kept {
-            Ok(Ok(())) => {}
-            Ok(Err(full)) => drop(full),
-            Err(value) => {
-                Counters::add(&shared.counters.ended, u64::from(from_guard));
-                self.keep_direct(shared, value);
+        let mut trash = Trash::new();
+        let kept = match registry::cache_for(shared) {
+            Some(cache) => {
+                let mut kept =
+                    shared.push_making_room(&mut cache.hold(), value, origin, &mut trash);
+                if let Err(value) = kept {
+                    kept = if shared.reclaim_slots(Some(&cache)) > 0 {
+                        shared.push_making_room(&mut cache.hold(), value, origin, &mut trash)
+                    } else {
+                        Err(value)
+                    };
+                }
+                kept
             }
+            None => shared.push_direct(value, origin),
+        };
+        let emptied = trash.empty();
+        if let Err(full) = kept {
+            shared.counters.discarded(origin);
+            drop(full);
         }
-    }
-
-    /// Keeps a reset value from a thread without a usable cache.
-    #[cold]
-    fn keep_direct(&self, shared: &Shared<T>, value: Box<T>) {
-        match shared.push_direct(value) {
-            Ok(()) => Counters::add(&shared.counters.returned, 1),
-            Err(full) => {
-                Counters::add(&shared.counters.discarded, 1);
-                drop(full);
-            }
+        if let Err(panic) = emptied {
+            panic::resume_unwind(panic);
         }
     }
 
@@ -440,70 +418,27 @@ impl<T: Poolable> Pool<T> {
 
     /// The end of a guard whose value is dropped instead of returned.
     pub(crate) fn forget_discarded(&self) {
-        let counters = &self.shared().counters;
-        Counters::add(&counters.discarded, 1);
-        Counters::add(&counters.ended, 1);
+        self.shared().counters.discarded(Origin::Guard);
     }
 }
 
 /// Resets a value coming back. If the reset panics, the value is dropped by the unwinding and
 /// counted as discarded (and as the end of its guard when it came from one); the panic goes on
-/// to the caller, and the pool holds no lock or borrow, so it stays usable.
+/// to the caller, and the pool holds no lock or claim, so it stays usable.
 #[inline]
-fn reset<T: Poolable>(pool: &Pool<T>, value: &mut T, from_guard: bool) {
+fn reset<T: Poolable>(pool: &Pool<T>, value: &mut T, origin: Origin) {
     struct CountIfUnwinding<'a, T: Poolable> {
         pool: &'a Pool<T>,
-        from_guard: bool,
+        origin: Origin,
     }
     impl<T: Poolable> Drop for CountIfUnwinding<'_, T> {
         fn drop(&mut self) {
-            let counters = &self.pool.shared().counters;
-            Counters::add(&counters.discarded, 1);
-            Counters::add(&counters.ended, u64::from(self.from_guard));
+            self.pool.shared().counters.discarded(self.origin);
         }
     }
-    let on_unwind = CountIfUnwinding { pool, from_guard };
+    let on_unwind = CountIfUnwinding { pool, origin };
     value.reset();
     mem::forget(on_unwind);
-}
-
-/// The part of a pool that every get and return reads: its cache index, which names this
-/// thread's cache for it, and its trim generation, which says whether that cache is up to date.
-/// Copies of `shared`'s, kept in the `Pool` so the fast path reads them with one load each from
-/// the pool it already has, with no check that `shared` exists: until it does, `index` is
-/// `usize::MAX`, which no thread's table reaches, and every operation takes the slow path.
-///
-/// Plain `std` atomics even in loom builds: the models drive the caches and the shared part
-/// directly, and a stale read here only sends an operation to the slow path (which reads
-/// `shared`'s own copies) or orders it before a trim that is racing it.
-struct FastKey {
-    index: StdAtomicUsize,
-    epoch: StdAtomicU64,
-}
-
-impl FastKey {
-    const fn new() -> Self {
-        FastKey {
-            index: StdAtomicUsize::new(usize::MAX),
-            epoch: StdAtomicU64::new(0),
-        }
-    }
-
-    #[inline]
-    fn index(&self) -> usize {
-        self.index.load(Relaxed)
-    }
-
-    #[inline]
-    fn epoch(&self) -> u64 {
-        self.epoch.load(Relaxed)
-    }
-
-    /// Catches up with the trim generation `shared` now has; never goes back, should two
-    /// trims race.
-    fn follow<T>(&self, shared: &Shared<T>) {
-        self.epoch.fetch_max(shared.epoch(), Relaxed);
-    }
 }
 
 impl<T: Poolable> Default for Pool<T> {
@@ -523,12 +458,75 @@ impl<T: Poolable> fmt::Debug for Pool<T> {
 }
 
 impl<T: Poolable> Drop for Pool<T> {
-    /// Drops the idle values in the shared store and this thread's cache. Other live threads'
-    /// caches drop theirs when the thread exits or next makes a cache for a new pool.
+    /// Drops every idle value, in the shared depot and in every thread's cache, parked threads'
+    /// included. Each thread's table lets go of its (empty) cache for this pool when the thread
+    /// exits or next makes a cache for a new pool.
     fn drop(&mut self) {
         if let Some(shared) = self.shared.get() {
-            drop(shared.close());
-            remove_cache(shared);
+            let trash = shared.close();
+            registry::forget(shared);
+            trash.empty_or_resume();
         }
+    }
+}
+
+/// The slot equation (see `budget.rs`) after the moves that cross threads: steals, reclaimed
+/// slots, retiring caches, trims and clears.
+#[cfg(all(test, not(loom)))]
+mod slot_tests {
+    use std::sync::{mpsc, Arc};
+    use std::thread;
+
+    use super::Pool;
+
+    /// A worker gets `take` values and returns them all, then parks until the test ends.
+    fn park_with_values(
+        pool: &Arc<Pool<Vec<u8>>>,
+        take: usize,
+    ) -> (mpsc::Sender<()>, thread::JoinHandle<()>) {
+        let (ready, wait_ready) = mpsc::channel();
+        let (release, parked) = mpsc::channel::<()>();
+        let pool = Arc::clone(pool);
+        let worker = thread::spawn(move || {
+            let held: Vec<_> = (0..take).map(|_| pool.get()).collect();
+            drop(held);
+            ready.send(()).unwrap();
+            let _ = parked.recv();
+        });
+        wait_ready.recv().unwrap();
+        (release, worker)
+    }
+
+    #[test]
+    fn slots_add_up_after_steals_reclaims_trims_and_exits() {
+        let pool = Arc::new(Pool::<Vec<u8>>::with_max_idle(16));
+        let (release, worker) = park_with_values(&pool, 12);
+        let shared = pool.shared();
+        shared.check_slots();
+        // Gets here steal from the parked worker's cache.
+        let held: Vec<_> = (0..12).map(|_| pool.get()).collect();
+        assert_eq!(
+            pool.stats().created,
+            12,
+            "gets created while values sat idle"
+        );
+        shared.check_slots();
+        // Returns here take back the slots the worker holds empty.
+        drop(held);
+        assert_eq!(pool.idle(), 12);
+        shared.check_slots();
+        pool.trim();
+        shared.check_slots();
+        pool.trim();
+        assert_eq!(pool.idle(), 0);
+        shared.check_slots();
+        drop(release);
+        worker.join().unwrap();
+        shared.check_slots();
+        pool.prefill(16);
+        assert_eq!(pool.idle(), 16);
+        shared.check_slots();
+        pool.clear();
+        shared.check_slots();
     }
 }

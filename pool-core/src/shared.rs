@@ -1,303 +1,448 @@
-//! The part of a pool every thread sees: the depot of idle values, the idle budget, the trim
-//! generation and the counters.
+//! [`Shared`]: what every thread using a pool shares: the depot, the idle budget, every
+//! thread's cache, the trim generation and the counters.
 //!
-//! Slot accounting is the invariant that makes `max_idle` a hard bound across threads: the pool
-//! has `max_idle` slots, and at every moment
-//! `free + store.current.len() + store.victim.len() + Σ cache.reserved == max_idle`,
-//! where each thread's cache holds at most `reserved` values. A value may only be kept idle in a
-//! slot, so idle values never exceed `max_idle`.
-
-use std::mem;
+//! Lock order: a cache's claim, then the depot's lock. The list of caches is locked only to
+//! add, remove or clone one entry, never while waiting for a claim; the depot's lock is never
+//! held while waiting for a claim. So a thread holding a claim waits at most for the depot,
+//! and a claim is held for a bounded time, which is what lets any thread wait for any claim.
 
 use crossbeam_utils::CachePadded;
 
-use crate::local::CacheId;
-use crate::stats::Counters;
-use crate::sync::{lock, AtomicBool, AtomicU64, AtomicUsize, Mutex, MutexGuard, Ordering};
+use crate::budget::Budget;
+use crate::cache::{Cache, CacheData, Held, Origin};
+use crate::depot::Depot;
+use crate::generation::Age;
+use crate::id::CacheId;
+use crate::stats::{Counters, LocalCounts, PoolStats};
+use crate::sync::{lock, Arc, AtomicBool, AtomicU64, AtomicUsize, Mutex, MutexGuard, Ordering};
+use crate::trash::Trash;
 
-/// The depot behind the lock: values idle since the last trim, and values that were idle at the
-/// last trim (the victims, dropped by the next trim unless reused first, like Go's victim cache).
-#[derive(Debug)]
-pub(crate) struct Store<T> {
-    pub(crate) current: Vec<Box<T>>,
-    pub(crate) victim: Vec<Box<T>>,
-    /// The trim generation: `trim` adds 1, `clear` adds 2. Changed only under the lock.
-    pub(crate) epoch: u64,
-}
-
-impl<T> Store<T> {
-    pub(crate) fn len(&self) -> usize {
-        self.current.len() + self.victim.len()
-    }
-
-    /// Moves up to `n` values since the last trim into `into`, newest first; when there are
-    /// none, one victim. Victims move one at a time because moving one rescues it from the next
-    /// trim: only a victim that is handed out again should be rescued.
-    pub(crate) fn pop_into(&mut self, into: &mut Vec<Box<T>>, n: usize) -> usize {
-        let from_current = n.min(self.current.len());
-        if from_current > 0 {
-            into.extend(self.current.drain(self.current.len() - from_current..));
-            return from_current;
-        }
-        match self.victim.pop() {
-            Some(value) if n > 0 => {
-                into.push(value);
-                1
-            }
-            Some(value) => {
-                self.victim.push(value);
-                0
-            }
-            None => 0,
-        }
-    }
-}
+/// The most values a thread's private cache holds, whatever `max_idle` is.
+pub(crate) const LOCAL_CAP: usize = 64;
 
 /// What every thread using a pool shares.
 ///
-/// A get or return that stays in its thread's cache reads nothing here (but for a get that
-/// gives back slack slots): the `Pool` keeps
-/// copies of `id`'s index and of `epoch` for it. The slow paths read `id`, `local_cap`,
-/// `batch` and `epoch`, and write `free`, `stored`, `pressure`, the lock and the counters.
-/// Each of those is padded to a cache line of its own, so a thread refilling or spilling does
-/// not evict the line the others' slow paths read.
+/// A get or return that stays in its thread's cache reads nothing here. The slow paths read
+/// `local_cap`, `batch` and `generation`, and write `budget`, `stored`, the depot and the
+/// counters; each of those is padded to a cache line of its own, so a thread refilling or
+/// spilling does not evict the line the others' slow paths read.
 #[derive(Debug)]
 pub(crate) struct Shared<T> {
-    /// This pool's slot in each thread's cache registry.
+    /// This pool's slot in each thread's cache table.
     pub(crate) id: CacheId,
+    /// The bound the slot equation adds up to (see `budget.rs`), read by `check_slots`.
+    #[cfg_attr(not(any(test, loom)), allow(dead_code))]
+    max_idle: usize,
     /// The most values one thread's cache holds.
     pub(crate) local_cap: usize,
     /// How many values or slots a cache moves in one step.
     pub(crate) batch: usize,
-    /// Slots not reserved by any cache and not holding a value in the store.
-    free: CachePadded<AtomicUsize>,
-    /// A copy of `store.epoch`, read without the lock by a cache checking whether it must
-    /// catch up with a trim (the `Pool` keeps a further copy for the fast path).
-    epoch: AtomicU64,
-    /// A copy of `store.len()`, so a cache finding the store empty skips the lock.
+    budget: CachePadded<Budget>,
+    /// A copy of the depot's generation, so a cache can tell without the lock that it has a
+    /// trim to catch up with. Only a hint: every move between a cache and the depot compares
+    /// the generations again under the lock.
+    generation: AtomicU64,
+    /// A copy of the depot's length, so a get finding it empty skips the lock.
     stored: CachePadded<AtomicUsize>,
-    /// Set when the `Pool` is dropped: caches of a closed pool drop their values.
+    /// Set when the `Pool` is dropped: nothing is kept any more.
     closed: AtomicBool,
-    /// Counts the times a cache found no free slot for a value coming back. Each cache that
-    /// sees it change gives back, once, the slots it reserved but holds no value in, rather
-    /// than keep them for its own next returns.
-    pressure: CachePadded<AtomicU64>,
-    store: CachePadded<Mutex<Store<T>>>,
+    depot: CachePadded<Mutex<Depot<T>>>,
+    /// Every live thread's cache for this pool.
+    caches: Mutex<Vec<Arc<Cache<T>>>>,
     pub(crate) counters: CachePadded<Counters>,
 }
-
-/// The most values a thread's private cache holds, whatever `max_idle` is.
-const LOCAL_CAP: usize = 64;
 
 impl<T> Shared<T> {
     pub(crate) fn new(id: CacheId, max_idle: usize) -> Self {
         let local_cap = (max_idle / 4).clamp(1, LOCAL_CAP).min(max_idle);
         Shared {
             id,
+            max_idle,
             local_cap,
             batch: (local_cap / 2).max(1),
-            free: CachePadded::new(AtomicUsize::new(max_idle)),
-            epoch: AtomicU64::new(0),
+            budget: CachePadded::new(Budget::new(max_idle)),
+            generation: AtomicU64::new(0),
             stored: CachePadded::new(AtomicUsize::new(0)),
             closed: AtomicBool::new(false),
-            pressure: CachePadded::new(AtomicU64::new(0)),
-            store: CachePadded::new(Mutex::new(Store {
-                current: Vec::new(),
-                victim: Vec::new(),
-                epoch: 0,
-            })),
+            depot: CachePadded::new(Mutex::new(Depot::new())),
+            caches: Mutex::new(Vec::new()),
             counters: CachePadded::new(Counters::default()),
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, Store<T>> {
-        lock(&self.store)
+    fn lock(&self) -> MutexGuard<'_, Depot<T>> {
+        lock(&self.depot)
     }
 
-    /// Unlocks `store` after publishing its length for lock-free readers.
-    fn unlock(&self, store: MutexGuard<'_, Store<T>>) {
-        self.stored.store(store.len(), Ordering::Relaxed);
-    }
-
-    /// The trim generation, read under the lock: what a new cache starts from.
-    pub(crate) fn current_epoch(&self) -> u64 {
-        self.lock().epoch
-    }
-
-    /// Moves up to `n` idle values from the store into a cache's `into`; their slots go with
-    /// them. Returns how many moved.
-    pub(crate) fn refill(&self, into: &mut Vec<Box<T>>, n: usize) -> usize {
-        if self.stored.load(Ordering::Relaxed) == 0 {
-            return 0;
-        }
-        let mut store = self.lock();
-        let moved = store.pop_into(into, n);
-        self.unlock(store);
-        moved
-    }
-
-    /// Moves the `n` oldest values of a cache's `from` into the store; their slots go with them.
-    pub(crate) fn spill(&self, from: &mut Vec<Box<T>>, n: usize) {
-        let mut store = self.lock();
-        store.current.extend(from.drain(..n));
-        self.unlock(store);
-    }
-
-    /// Takes back everything a cache holds: its values and its `reserved` slots. Values idle
-    /// since before the last trim become victims; those idle since before the last two (or a
-    /// clear, or of a closed pool) go to `trash`, for the caller to drop outside any lock.
-    /// Returns the trim generation the cache is now in.
-    pub(crate) fn take_back(
-        &self,
-        cache_epoch: u64,
-        values: &mut Vec<Box<T>>,
-        reserved: usize,
-        trash: &mut Vec<Box<T>>,
-    ) -> u64 {
-        let n = values.len();
-        let mut store = self.lock();
-        let behind = store.epoch - cache_epoch;
-        let kept = if self.is_closed() || behind >= 2 {
-            trash.append(values);
-            0
-        } else if behind == 1 {
-            store.victim.append(values);
-            n
-        } else {
-            store.current.append(values);
-            n
-        };
-        let epoch = store.epoch;
-        self.unlock(store);
-        self.release(reserved - n);
-        self.forget(n - kept);
-        epoch
-    }
-
-    /// The trim generation as last published; may lag behind by one operation.
-    #[inline]
-    pub(crate) fn epoch(&self) -> u64 {
-        self.epoch.load(Ordering::Relaxed)
+    /// Unlocks the depot after publishing its length and generation for lock-free readers.
+    fn unlock(&self, depot: MutexGuard<'_, Depot<T>>) {
+        self.stored.store(depot.len(), Ordering::Relaxed);
+        self.generation
+            .store(depot.generation.value(), Ordering::Relaxed);
     }
 
     pub(crate) fn is_closed(&self) -> bool {
         self.closed.load(Ordering::Relaxed)
     }
 
-    /// How many times a cache found the budget empty (see `pressure`).
-    #[inline]
-    pub(crate) fn pressure(&self) -> u64 {
-        self.pressure.load(Ordering::Relaxed)
+    /// A new cache for the calling thread, in the list every other thread reaches.
+    pub(crate) fn register(self: &Arc<Self>) -> Arc<Cache<T>> {
+        // The list stays locked until the cache is in it, so a trim that advances the
+        // generation after this read finds the cache when it walks the list.
+        let mut caches = lock(&self.caches);
+        let generation = self.lock().generation;
+        let cache = Arc::new(Cache::new(Arc::clone(self), generation));
+        caches.push(Arc::clone(&cache));
+        cache
     }
 
-    /// Takes up to `want` free slots; returns how many it took. Finding none counts as
-    /// pressure.
-    pub(crate) fn take_free(&self, want: usize) -> usize {
-        if want == 0 {
-            return 0;
+    /// Brings a cache up to the depot's generation, under the depot's lock: values idle since
+    /// before the last trim become victims, those idle since before the last two (or a clear,
+    /// or of a closed pool) are dropped. Their slots go with them. Every move between a cache
+    /// and the depot starts here, so none acts on a generation read without the lock.
+    fn catch_up(&self, depot: &mut Depot<T>, data: &mut CacheData<T>, trash: &mut Trash<T>) {
+        let age = if self.is_closed() {
+            Age::Expired
+        } else {
+            data.generation.age_at(depot.generation)
+        };
+        let n = data.values.len();
+        match age {
+            Age::Current => return,
+            Age::Victim => depot.victim.append(&mut data.values),
+            Age::Expired => {
+                trash.append(&mut data.values);
+                self.budget.give(n);
+                Counters::add(&self.counters.trimmed, n as u64);
+            }
         }
-        let mut free = self.free.load(Ordering::Relaxed);
-        loop {
-            let take = want.min(free);
-            if take == 0 {
-                self.pressure.fetch_add(1, Ordering::Relaxed);
+        data.reserved -= n;
+        data.generation = depot.generation;
+    }
+
+    /// Whether a cache may be behind a trim; if not, nothing needs the depot's lock.
+    fn behind(&self, data: &CacheData<T>) -> bool {
+        data.generation.value() != self.generation.load(Ordering::Relaxed) || self.is_closed()
+    }
+
+    /// A get's second step: this thread's cache, brought up to date, then a batch from the
+    /// depot.
+    pub(crate) fn pop_or_refill(
+        &self,
+        held: &mut Held<'_, T>,
+        trash: &mut Trash<T>,
+    ) -> Option<Box<T>> {
+        if !self.behind(held) {
+            if let Some(value) = held.pop() {
+                return Some(value);
+            }
+            if self.stored.load(Ordering::Relaxed) == 0 {
+                return None;
+            }
+        }
+        let mut depot = self.lock();
+        self.catch_up(&mut depot, held, trash);
+        if held.values.is_empty() {
+            let moved = depot.pop_into(&mut held.values, self.batch);
+            held.reserved += moved;
+            // Slots beyond what the cache may hold go back.
+            let excess = held.reserved.saturating_sub(self.local_cap);
+            held.reserved -= excess;
+            self.budget.give(excess);
+        }
+        self.unlock(depot);
+        held.pop()
+    }
+
+    /// A return's second step: room in this thread's cache, made by spilling its oldest values
+    /// to the depot when it is full, or by taking slots from the budget.
+    pub(crate) fn push_making_room(
+        &self,
+        held: &mut Held<'_, T>,
+        value: Box<T>,
+        origin: Origin,
+        trash: &mut Trash<T>,
+    ) -> Result<(), Box<T>> {
+        if self.behind(held) || held.values.len() >= self.local_cap {
+            let mut depot = self.lock();
+            self.catch_up(&mut depot, held, trash);
+            if held.values.len() >= self.local_cap {
+                let n = self.batch.min(held.values.len());
+                depot.current.extend(held.values.drain(..n));
+                held.reserved -= n;
+            }
+            self.unlock(depot);
+        }
+        if held.values.len() >= held.reserved {
+            let want = self.batch.min(self.local_cap - held.reserved);
+            held.reserved += self.budget.take(want);
+        }
+        held.push(value, origin)
+    }
+
+    /// A get's third step: moves values from another thread's cache into the depot, where the
+    /// caller's refill finds them. Takes half of the first cache that has any, and waits for
+    /// none that is in use (its owner is active; parked threads' caches are what this is for).
+    /// Returns whether it moved any.
+    pub(crate) fn steal(&self, own: Option<&Cache<T>>) -> bool {
+        let mut trash = Trash::new();
+        let moved = self.visit_others(
+            own,
+            |hint| hint.is_some_and(|h| h.len > 0),
+            |held, depot| {
+                let n = held.values.len().div_ceil(2).min(self.batch);
+                depot.current.extend(held.values.drain(..n));
+                held.reserved -= n;
+                n
+            },
+            &mut trash,
+        );
+        // Values of a cache that was behind a clear: already counted, dropped here.
+        drop_quietly(trash);
+        moved > 0
+    }
+
+    /// A return's third step: takes back into the budget the reserved slots other threads'
+    /// caches hold but have no value in (a thread that takes more than it returns piles them
+    /// up, and may then park for good). Returns how many it freed.
+    pub(crate) fn reclaim_slots(&self, own: Option<&Cache<T>>) -> usize {
+        let mut trash = Trash::new();
+        let freed = self.visit_others(
+            own,
+            |hint| hint.map_or(true, |h| h.empty_slots() > 0),
+            |held, _| {
+                let n = held.reserved - held.values.len();
+                held.reserved -= n;
+                self.budget.give(n);
+                n
+            },
+            &mut trash,
+        );
+        drop_quietly(trash);
+        freed
+    }
+
+    /// Runs `f` on every cache but `own` whose hint `worth` accepts, each held and brought up
+    /// to date under the depot's lock; stops at the first that `f` moves anything from.
+    fn visit_others(
+        &self,
+        own: Option<&Cache<T>>,
+        worth: impl Fn(Option<crate::claim::Hint>) -> bool,
+        mut f: impl FnMut(&mut Held<'_, T>, &mut Depot<T>) -> usize,
+        trash: &mut Trash<T>,
+    ) -> usize {
+        for index in 0.. {
+            let Some(cache) = self.cache_at(index) else {
                 return 0;
+            };
+            if own.is_some_and(|own| std::ptr::eq(&*cache, own)) || !worth(cache.hint()) {
+                continue;
             }
-            match self.free.compare_exchange_weak(
-                free,
-                free - take,
-                Ordering::Relaxed,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => return take,
-                Err(now) => free = now,
+            let mut held = cache.hold();
+            let mut depot = self.lock();
+            self.catch_up(&mut depot, &mut held, trash);
+            let moved = f(&mut held, &mut depot);
+            self.unlock(depot);
+            if moved > 0 {
+                return moved;
             }
+        }
+        0
+    }
+
+    /// The `index`th cache of the list, if there is one. One entry at a time, so walking the
+    /// list allocates nothing and never holds its lock while waiting for a claim.
+    fn cache_at(&self, index: usize) -> Option<Arc<Cache<T>>> {
+        lock(&self.caches).get(index).cloned()
+    }
+
+    /// Runs `f` on every cache, each held and brought up to date.
+    fn for_each_cache(&self, trash: &mut Trash<T>, mut f: impl FnMut(&mut Held<'_, T>)) {
+        let mut index = 0;
+        while let Some(cache) = self.cache_at(index) {
+            let mut held = cache.hold();
+            let mut depot = self.lock();
+            self.catch_up(&mut depot, &mut held, trash);
+            self.unlock(depot);
+            f(&mut held);
+            index += 1;
         }
     }
 
-    /// Gives `n` slots back.
-    pub(crate) fn release(&self, n: usize) {
-        if n != 0 {
-            self.free.fetch_add(n, Ordering::Relaxed);
-        }
-    }
-
-    /// Idle values in the store (not in any thread's cache).
-    pub(crate) fn stored(&self) -> usize {
-        self.lock().len()
-    }
-
-    /// Takes one idle value straight from the store, for a thread without a usable cache.
-    /// Its slot becomes free.
+    /// A get from a thread without a usable cache: the depot, then other threads' caches.
     pub(crate) fn pop_direct(&self) -> Option<Box<T>> {
-        let mut store = self.lock();
-        let value = store.current.pop().or_else(|| store.victim.pop());
-        self.unlock(store);
+        let mut depot = self.lock();
+        let mut value = depot.pop();
+        self.unlock(depot);
+        if value.is_none() && self.steal(None) {
+            let mut depot = self.lock();
+            value = depot.pop();
+            self.unlock(depot);
+        }
         let value = value?;
-        self.release(1);
+        self.budget.give(1);
+        Counters::add(&self.counters.reused, 1);
+        Counters::add(&self.counters.taken, 1);
         Some(value)
     }
 
-    /// Keeps `value` in the store if a slot is free, for a thread without a usable cache.
-    pub(crate) fn push_direct(&self, value: Box<T>) -> Result<(), Box<T>> {
-        if self.is_closed() || self.take_free(1) == 0 {
+    /// A return from a thread without a usable cache: kept in the depot if a slot is free, or
+    /// can be freed from a cache; otherwise handed back to be dropped.
+    pub(crate) fn push_direct(&self, value: Box<T>, origin: Origin) -> Result<(), Box<T>> {
+        if self.is_closed() {
             return Err(value);
         }
-        self.push_reserved(value);
+        if !self.take_slot() {
+            return Err(value);
+        }
+        let mut depot = self.lock();
+        depot.current.push(value);
+        self.unlock(depot);
+        Counters::add(&self.counters.returned, 1);
+        Counters::add(&self.counters.ended, u64::from(origin == Origin::Guard));
         Ok(())
     }
 
-    /// Keeps `value` in the store, in a slot the caller already took from the budget.
+    /// Keeps `value` in the depot, in a slot the caller already took from the budget.
     pub(crate) fn push_reserved(&self, value: Box<T>) {
-        let mut store = self.lock();
-        store.current.push(value);
-        self.unlock(store);
+        let mut depot = self.lock();
+        depot.current.push(value);
+        self.unlock(depot);
     }
 
-    /// Drops what was idle at the previous trim; what is idle now becomes the victims.
-    /// Returns the values to drop, for the caller to drop outside the lock.
-    pub(crate) fn trim(&self) -> Vec<Box<T>> {
-        let mut store = self.lock();
-        let current = mem::take(&mut store.current);
-        let dropped = mem::replace(&mut store.victim, current);
-        self.advance_epoch(&mut store, 1);
-        self.unlock(store);
-        self.forget(dropped.len());
-        dropped
+    /// One free slot from the budget, taking back other caches' empty slots if need be.
+    pub(crate) fn take_slot(&self) -> bool {
+        loop {
+            if self.budget.take(1) == 1 {
+                return true;
+            }
+            if self.reclaim_slots(None) == 0 {
+                return false;
+            }
+        }
     }
 
-    /// Drops every idle value in the store; caches drop theirs at their next operation.
-    /// Returns the values to drop, for the caller to drop outside the lock.
-    pub(crate) fn clear(&self) -> Vec<Box<T>> {
-        let mut store = self.lock();
-        let mut dropped = mem::take(&mut store.current);
-        dropped.append(&mut store.victim);
-        self.advance_epoch(&mut store, 2);
-        self.unlock(store);
-        self.forget(dropped.len());
-        dropped
+    /// Gives back a slot taken by [`take_slot`](Shared::take_slot) and not used.
+    pub(crate) fn give_slot(&self) {
+        self.budget.give(1);
     }
 
-    /// Marks the pool closed and empties the store; returns the values to drop.
-    pub(crate) fn close(&self) -> Vec<Box<T>> {
+    /// Drops what was idle at the previous trim, wherever it is; what is idle now becomes the
+    /// victims. Returns the values to drop, for the caller to drop outside every lock.
+    pub(crate) fn trim(&self) -> Trash<T> {
+        let mut trash = Trash::new();
+        let mut depot = self.lock();
+        let current = std::mem::take(&mut depot.current);
+        let dropped = std::mem::replace(&mut depot.victim, current);
+        depot.generation = depot.generation.trimmed();
+        self.expire(dropped, &mut trash);
+        self.unlock(depot);
+        // Each cache's values are now victims: `catch_up` moves them to the depot.
+        self.for_each_cache(&mut trash, |_| {});
+        trash
+    }
+
+    /// Drops every idle value, wherever it is. Returns them, for the caller to drop outside
+    /// every lock.
+    pub(crate) fn clear(&self) -> Trash<T> {
+        let mut trash = Trash::new();
+        let mut depot = self.lock();
+        let dropped = depot.drain();
+        depot.generation = depot.generation.cleared();
+        self.expire(dropped, &mut trash);
+        self.unlock(depot);
+        self.for_each_cache(&mut trash, |_| {});
+        trash
+    }
+
+    /// Counts depot values as trimmed, frees their slots, and puts them in `trash`.
+    fn expire(&self, values: Vec<Box<T>>, trash: &mut Trash<T>) {
+        self.budget.give(values.len());
+        Counters::add(&self.counters.trimmed, values.len() as u64);
+        trash.extend(values);
+    }
+
+    /// The pool is dropped: nothing is kept any more, and every idle value, in the depot or
+    /// any thread's cache, is returned to be dropped. The caches leave the list, which breaks
+    /// their reference cycle with this part; each thread's table drops its entry later.
+    pub(crate) fn close(&self) -> Trash<T> {
         self.closed.store(true, Ordering::Relaxed);
-        self.clear()
+        // Every cache's values expire as `clear` walks them: the pool is closed.
+        let trash = self.clear();
+        drop(std::mem::take(&mut *lock(&self.caches)));
+        trash
     }
 
-    fn advance_epoch(&self, store: &mut Store<T>, by: u64) {
-        store.epoch += by;
-        self.epoch.store(store.epoch, Ordering::Relaxed);
+    /// A thread is exiting: its cache's values go to the depot (or are dropped, if a trim or
+    /// clear made them expire), its slots to the budget, its counts to the shared counters,
+    /// and the cache leaves the list.
+    pub(crate) fn retire(&self, cache: &Cache<T>) -> Trash<T> {
+        let mut trash = Trash::new();
+        {
+            let mut held = cache.hold();
+            let mut depot = self.lock();
+            self.catch_up(&mut depot, &mut held, &mut trash);
+            let n = held.values.len();
+            depot.current.append(&mut held.values);
+            self.unlock(depot);
+            self.budget.give(held.reserved - n);
+            held.reserved = 0;
+            self.counters.absorb(&std::mem::take(&mut held.counts));
+        }
+        lock(&self.caches).retain(|other| !std::ptr::eq(&**other, cache));
+        trash
     }
 
-    /// Frees the slots of `n` idle values that are being dropped, and counts them trimmed.
-    pub(crate) fn forget(&self, n: usize) {
-        self.release(n);
-        Counters::add(&self.counters.trimmed, n as u64);
+    /// Idle values pool-wide: the depot and every thread's cache.
+    pub(crate) fn idle(&self) -> usize {
+        let mut idle = 0;
+        let mut trash = Trash::new();
+        self.for_each_cache(&mut trash, |held| idle += held.values.len());
+        drop_quietly(trash);
+        idle + self.lock().len()
     }
 
-    /// The free slots now; for tests and models.
-    #[cfg(loom)]
-    pub(crate) fn free(&self) -> usize {
-        self.free.load(Ordering::Relaxed)
+    /// The counters, every thread's counts and every idle value, pool-wide.
+    pub(crate) fn stats(&self) -> PoolStats {
+        let mut counts = LocalCounts::default();
+        let mut idle = 0;
+        let mut trash = Trash::new();
+        self.for_each_cache(&mut trash, |held| {
+            counts.add(&held.counts);
+            idle += held.values.len();
+        });
+        drop_quietly(trash);
+        idle += self.lock().len();
+        self.counters.snapshot(&counts, idle)
     }
+
+    /// Asserts the slot equation (see `budget.rs`); for tests and models, where the pool is
+    /// quiescent.
+    #[cfg(any(test, loom))]
+    pub(crate) fn check_slots(&self) {
+        let mut reserved = 0;
+        let mut index = 0;
+        while let Some(cache) = self.cache_at(index) {
+            let held = cache.hold();
+            assert!(
+                held.values.len() <= held.reserved,
+                "a cache holds more than its slots"
+            );
+            reserved += held.reserved;
+            index += 1;
+        }
+        let stored = self.lock().len();
+        assert_eq!(
+            self.budget.free() + stored + reserved,
+            self.max_idle,
+            "slots leaked or minted"
+        );
+    }
+}
+
+/// Drops values outside every lock, swallowing a panic from their `Drop`: for paths that act
+/// for another caller (a steal, a stats read) and must not fail because a value expired. The
+/// values are already counted.
+fn drop_quietly<T>(trash: Trash<T>) {
+    let _ = trash.empty();
 }

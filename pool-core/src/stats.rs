@@ -1,13 +1,14 @@
 //! Pool statistics: the public [`PoolStats`] snapshot and the counters behind it.
 
+use crate::cache::Origin;
 use crate::sync::{AtomicU64, Ordering};
 
 /// A snapshot of a pool's counters, from [`Pool::stats`](crate::Pool::stats).
 ///
-/// The counters are exact when the pool is quiescent: no guard is out, and every other thread
-/// that used the pool has exited (a live thread's private cache reports to the shared counters
-/// when the thread exits). Then
-/// `created == idle + in_use + discarded + trimmed + detached`.
+/// The counts are pool-wide: `stats()` adds every thread's cache, parked or busy, to the shared
+/// counters. They are exact whenever no guard is out, whatever threads are alive, parked or
+/// gone; then `created == idle + in_use + discarded + trimmed + detached`. A snapshot taken
+/// while other threads work may lag by the operations in flight, never by a whole thread.
 ///
 /// # Example
 ///
@@ -60,41 +61,35 @@ impl PoolStats {
     }
 }
 
-/// Event counts a thread keeps privately, without atomics, and adds to the shared
-/// [`Counters`] when its cache is dropped. One increment per fast-path operation: a get from
-/// the cache is a reuse and a hand-out at once, a guard's return a return and a guard's end.
+/// Event counts a thread's cache keeps without atomics, under its claim; `stats()` adds every
+/// cache's, and a retiring cache adds its own to the shared [`Counters`]. One increment per
+/// fast-path operation: a get from the cache is a reuse and a hand-out at once, a guard's
+/// return a return and a guard's end.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct LocalCounts {
     /// Gets served from this cache (each also a value handed out).
     pub(crate) reused: u64,
     /// Guards' values kept (each also a guard ended).
     pub(crate) returned: u64,
-    /// Guards' values dropped for want of room (each also a guard ended).
-    pub(crate) discarded: u64,
     /// Values from `put` kept.
     pub(crate) put_returned: u64,
-    /// Values from `put` dropped for want of room.
-    pub(crate) put_discarded: u64,
 }
 
 impl LocalCounts {
     /// Counts a value kept, from a guard or from `put`.
     #[inline]
-    pub(crate) fn returned(&mut self, from_guard: bool) {
-        if from_guard {
-            self.returned += 1;
-        } else {
-            self.put_returned += 1;
+    pub(crate) fn returned(&mut self, origin: Origin) {
+        match origin {
+            Origin::Guard => self.returned += 1,
+            Origin::Put => self.put_returned += 1,
         }
     }
 
-    /// Counts a value dropped for want of room, from a guard or from `put`.
-    pub(crate) fn discarded(&mut self, from_guard: bool) {
-        if from_guard {
-            self.discarded += 1;
-        } else {
-            self.put_discarded += 1;
-        }
+    /// Adds another cache's counts.
+    pub(crate) fn add(&mut self, other: &LocalCounts) {
+        self.reused += other.reused;
+        self.returned += other.returned;
+        self.put_returned += other.put_returned;
     }
 
     fn taken(&self) -> u64 {
@@ -102,7 +97,7 @@ impl LocalCounts {
     }
 
     fn ended(&self) -> u64 {
-        self.returned + self.discarded
+        self.returned
     }
 }
 
@@ -130,11 +125,16 @@ impl Counters {
         }
     }
 
-    /// Adds a thread's private counts.
+    /// Counts a value given back and dropped (no room, a panicking reset, or a closed pool).
+    pub(crate) fn discarded(&self, origin: Origin) {
+        Self::add(&self.discarded, 1);
+        Self::add(&self.ended, u64::from(origin == Origin::Guard));
+    }
+
+    /// Adds a retiring cache's counts.
     pub(crate) fn absorb(&self, local: &LocalCounts) {
         Self::add(&self.reused, local.reused);
         Self::add(&self.returned, local.returned + local.put_returned);
-        Self::add(&self.discarded, local.discarded + local.put_discarded);
         Self::add(&self.taken, local.taken());
         Self::add(&self.ended, local.ended());
     }
@@ -148,7 +148,7 @@ impl Counters {
             created: load(&self.created),
             reused: load(&self.reused) + local.reused,
             returned: load(&self.returned) + local.returned + local.put_returned,
-            discarded: load(&self.discarded) + local.discarded + local.put_discarded,
+            discarded: load(&self.discarded),
             trimmed: load(&self.trimmed),
             detached: load(&self.detached),
             idle,

@@ -1,5 +1,6 @@
-//! The one place that names `std::sync`'s concurrent types, so that loom can stand in for them
-//! in the models (`RUSTFLAGS="--cfg loom"`), as tokio's `src/loom/` does.
+//! The one place that names `std::sync`'s concurrent types, `UnsafeCell` and thread yielding,
+//! so that loom can stand in for them in the models (`RUSTFLAGS="--cfg loom"`), as tokio's
+//! `src/loom/` does.
 
 #[cfg(not(loom))]
 pub(crate) use std::sync::{
@@ -13,8 +14,52 @@ pub(crate) use loom::sync::{
     Arc, Mutex, MutexGuard,
 };
 
+#[cfg(loom)]
+pub(crate) use loom::cell::{MutPtr, UnsafeCell};
+
+#[cfg(loom)]
+pub(crate) use loom::thread::yield_now;
+
+#[cfg(not(loom))]
+pub(crate) use std::thread::yield_now;
+
 /// The `Arc` of the public API (`Pool::get_owned`), which stays std's under loom.
 pub(crate) use std::sync::Arc as StdArc;
+
+/// `std`'s `UnsafeCell` with loom's API, so loom checks every access to a cache's data.
+#[cfg(not(loom))]
+#[derive(Debug)]
+pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
+
+#[cfg(not(loom))]
+impl<T> UnsafeCell<T> {
+    pub(crate) fn new(value: T) -> Self {
+        UnsafeCell(std::cell::UnsafeCell::new(value))
+    }
+
+    /// A pointer to the contents; dereferencing it is the caller's promise of exclusivity.
+    #[inline]
+    pub(crate) fn get_mut(&self) -> MutPtr<T> {
+        MutPtr(self.0.get())
+    }
+}
+
+/// A pointer from [`UnsafeCell::get_mut`].
+#[cfg(not(loom))]
+pub(crate) struct MutPtr<T>(*mut T);
+
+#[cfg(not(loom))]
+impl<T> MutPtr<T> {
+    /// # Safety
+    ///
+    /// Nothing else may read or write the cell's contents while the returned borrow lives.
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub(crate) unsafe fn deref(&self) -> &mut T {
+        // SAFETY: the caller's contract, above.
+        unsafe { &mut *self.0 }
+    }
+}
 
 /// Locks `mutex`, ignoring poison: the pool's own critical sections run no user code, so a
 /// poisoned lock still guards consistent data.

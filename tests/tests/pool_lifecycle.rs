@@ -104,16 +104,18 @@ fn a_dropped_pools_values_cached_by_a_live_thread_are_freed() {
             from_main.recv().unwrap(); // the pool is gone now
             let before = Counted::<2>::dropped();
             let other: Pool<String> = Pool::new();
-            drop(other.get()); // a new pool's cache sweeps out the dead pool's
+            drop(other.get()); // a new pool's cache sweeps out the dead pool's (empty) one
             Counted::<2>::dropped() - before
         })
     };
     from_worker.recv().unwrap();
-    drop(pool);
-    to_worker.send(()).unwrap();
-    let freed = worker.join().unwrap();
+    let before = Counted::<2>::dropped();
+    drop(pool); // the last handle: frees what the live, waiting thread's cache holds
     assert_eq!(
-        freed, 3,
+        Counted::<2>::dropped() - before,
+        3,
         "the live thread's cached values of the dropped pool"
     );
+    to_worker.send(()).unwrap();
+    assert_eq!(worker.join().unwrap(), 0, "nothing was left for the sweep");
 }

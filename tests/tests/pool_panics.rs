@@ -92,6 +92,9 @@ impl Poolable for Boom {
 
 #[test]
 fn a_trimmed_value_whose_drop_panics_during_a_get_loses_no_count() {
+    // The armed value sits in a parked worker's cache. `clear` reaches it there and drops it on
+    // the calling thread: the panic surfaces from `clear`, every count stays exact, and both
+    // threads go on using the pool.
     let pool = Arc::new(Pool::<Boom>::with_max_idle(8));
     let (to_main, from_worker) = mpsc::channel();
     let (to_worker, from_main) = mpsc::channel::<()>();
@@ -101,22 +104,30 @@ fn a_trimmed_value_whose_drop_panics_during_a_get_loses_no_count() {
             pool.get().armed = true; // back into this thread's cache, still armed
             to_main.send(()).unwrap();
             from_main.recv().unwrap();
-            // The cache catches up with the clear: it drops the armed value, whose `Drop`
-            // panics, after it refilled from the shared store.
-            let got = panic::catch_unwind(AssertUnwindSafe(|| drop(pool.get())));
-            assert!(
-                got.is_err(),
-                "the armed value's Drop did not run in this get"
-            );
             let stats = pool.stats();
-            assert_eq!(stats.in_use, 0, "{stats:?}");
-            drop(pool.get()); // and the pool stays usable
+            assert_eq!((stats.in_use, stats.idle), (0, 0), "{stats:?}");
+            drop(pool.get()); // and the pool stays usable here
         })
     };
     from_worker.recv().unwrap();
-    pool.clear(); // another thread's cache is cleared at its next operation
-    pool.prefill(1); // a value in the shared store for that operation to refill with
+    assert_eq!(
+        pool.idle(),
+        1,
+        "the parked worker's cached value counts as idle"
+    );
+    let cleared = panic::catch_unwind(AssertUnwindSafe(|| pool.clear()));
+    assert!(
+        cleared.is_err(),
+        "the armed value's Drop did not run in clear"
+    );
+    let stats = pool.stats();
+    assert_eq!(
+        (stats.trimmed, stats.idle, stats.in_use),
+        (1, 0, 0),
+        "{stats:?}"
+    );
     to_worker.send(()).unwrap();
     worker.join().unwrap();
+    drop(pool.get());
     assert_settled(pool.stats());
 }

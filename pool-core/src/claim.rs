@@ -1,0 +1,82 @@
+//! [`Claim`]: who may touch a thread's cache right now, its owner or another thread reaching in.
+//!
+//! Every operation on a cache, the owner's fast get and return included, holds its claim, so a
+//! cache is never out of reach: `trim`, `clear`, `stats`, a dropped pool, and another thread's
+//! get or return can take values and slots from the cache of a thread that is parked. Taking
+//! the claim is one `swap` on a line the owner already has; giving it back is the release store
+//! the operation needs anyway, and it publishes the cache's length and reserved slots so other
+//! threads can see, without taking the claim, whether reaching in is worth it.
+
+use crate::sync::{yield_now, AtomicUsize, Ordering};
+
+/// The claim word: [`HELD`] while a thread holds the cache, otherwise a [`Hint`] of its contents
+/// (always even, so never `HELD`).
+#[derive(Debug)]
+pub(crate) struct Claim {
+    word: AtomicUsize,
+}
+
+const HELD: usize = 1;
+/// Bits per field of a hint: a cache holds at most 64 values (`shared::LOCAL_CAP`).
+const FIELD: u32 = 16;
+const MASK: usize = (1 << FIELD) - 1;
+
+/// What a cache held when its claim was last given back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Hint {
+    /// Idle values in the cache.
+    pub(crate) len: usize,
+    /// Slots the cache holds, used or not.
+    pub(crate) reserved: usize,
+}
+
+impl Hint {
+    /// Reserved slots that hold no value.
+    pub(crate) fn empty_slots(self) -> usize {
+        self.reserved - self.len
+    }
+}
+
+impl Claim {
+    pub(crate) fn new() -> Self {
+        Claim {
+            word: AtomicUsize::new(0),
+        }
+    }
+
+    /// Takes the claim if nobody holds it. Never waits.
+    #[inline]
+    pub(crate) fn try_hold(&self) -> bool {
+        // A `swap` rather than a compare-exchange: over a held word it writes `HELD` again, which
+        // changes nothing. Acquire: the holder sees everything the last holder wrote to the cache
+        // before its release in `give_back`.
+        self.word.swap(HELD, Ordering::Acquire) != HELD
+    }
+
+    /// Takes the claim, waiting for the thread that holds it. A holder keeps it for a bounded
+    /// time: it runs no user code, waits for no other claim, and takes only the depot's lock.
+    pub(crate) fn hold(&self) {
+        while !self.try_hold() {
+            // Whoever holds it is mid-operation on another core, or was preempted there.
+            yield_now();
+        }
+    }
+
+    /// Gives the claim back, publishing what the cache now holds.
+    #[inline]
+    pub(crate) fn give_back(&self, len: usize, reserved: usize) {
+        debug_assert!(len <= reserved && reserved <= MASK);
+        // Release: the next holder sees this holder's writes to the cache.
+        self.word
+            .store(((reserved << FIELD) | len) << 1, Ordering::Release);
+    }
+
+    /// What the cache held at its last release, or `None` while someone holds it.
+    pub(crate) fn hint(&self) -> Option<Hint> {
+        let word = self.word.load(Ordering::Relaxed);
+        (word != HELD).then_some(Hint {
+            len: (word >> 1) & MASK,
+            reserved: word >> (FIELD + 1),
+        })
+    }
+}

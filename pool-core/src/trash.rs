@@ -1,0 +1,54 @@
+//! [`Trash`]: idle values a trim, clear or closing pool took out, to drop once no lock or
+//! claim is held. Their `Drop` is user code: it may use a pool again, and it may panic.
+
+use std::any::Any;
+use std::panic::{self, AssertUnwindSafe};
+
+/// Values to drop outside every lock and claim. They are already counted (as trimmed), so a
+/// panicking `Drop` among them skews no count.
+#[derive(Debug)]
+pub(crate) struct Trash<T> {
+    values: Vec<Box<T>>,
+}
+
+/// A panic from a dropped value's `Drop`, caught so the other values are dropped too.
+pub(crate) type Panic = Box<dyn Any + Send + 'static>;
+
+impl<T> Trash<T> {
+    /// Empty; allocates nothing until a value is added.
+    pub(crate) fn new() -> Self {
+        Trash { values: Vec::new() }
+    }
+
+    pub(crate) fn append(&mut self, values: &mut Vec<Box<T>>) {
+        self.values.append(values);
+    }
+
+    pub(crate) fn extend(&mut self, values: Vec<Box<T>>) {
+        if self.values.is_empty() {
+            self.values = values;
+        } else {
+            self.values.extend(values);
+        }
+    }
+
+    /// Drops every value, each on its own so that one whose `Drop` panics does not keep the
+    /// rest alive (or, panicking a second time during the unwinding, abort). Returns the first
+    /// panic, for the caller to resume or swallow.
+    pub(crate) fn empty(self) -> Result<(), Panic> {
+        let mut first = None;
+        for value in self.values {
+            if let Err(panic) = panic::catch_unwind(AssertUnwindSafe(|| drop(value))) {
+                first.get_or_insert(panic);
+            }
+        }
+        first.map_or(Ok(()), Err)
+    }
+
+    /// Drops every value and resumes the first panic, if any, on the caller.
+    pub(crate) fn empty_or_resume(self) {
+        if let Err(panic) = self.empty() {
+            panic::resume_unwind(panic);
+        }
+    }
+}
