@@ -9,6 +9,9 @@ use crate::generation::Generation;
 pub(crate) struct Depot<T> {
     pub(crate) current: Vec<Box<T>>,
     pub(crate) victim: Vec<Box<T>>,
+    /// Values a trim or clear made expire, counted and with their slots freed, waiting for that
+    /// trim or clear to drop them on its own thread once it has walked every cache.
+    pub(crate) expired: Vec<Box<T>>,
     /// The pool's trim generation; changed only under the lock.
     pub(crate) generation: Generation,
 }
@@ -18,6 +21,7 @@ impl<T> Depot<T> {
         Depot {
             current: Vec::new(),
             victim: Vec::new(),
+            expired: Vec::new(),
             generation: Generation::default(),
         }
     }

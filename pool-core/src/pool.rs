@@ -2,7 +2,6 @@
 
 use std::fmt;
 use std::mem;
-use std::panic;
 use std::sync::atomic::{AtomicUsize as StdAtomicUsize, Ordering::Relaxed};
 use std::sync::OnceLock;
 
@@ -14,7 +13,6 @@ use crate::registry;
 use crate::shared::Shared;
 use crate::stats::{Counters, PoolStats};
 use crate::sync::{Arc, StdArc};
-use crate::trash::Trash;
 use crate::Poolable;
 
 /// The `max_idle` of [`Pool::new`]: the most values a pool keeps idle unless told otherwise.
@@ -310,27 +308,17 @@ impl<T: Poolable> Pool<T> {
     #[cold]
     fn take_slow(&self) -> Box<T> {
         let shared = self.shared();
-        let mut trash = Trash::new();
         let found = match registry::cache_for(shared) {
             Some(cache) => {
-                let mut found = shared.pop_or_refill(&mut cache.hold(), &mut trash);
+                let mut found = shared.pop_or_refill(&mut cache.hold());
                 if found.is_none() && shared.steal(Some(&cache)) {
-                    found = shared.pop_or_refill(&mut cache.hold(), &mut trash);
+                    found = shared.pop_or_refill(&mut cache.hold());
                 }
                 found
             }
             // A thread without a usable cache (it is exiting): the depot, then other caches.
             None => shared.pop_direct(),
         };
-        // Values a trim left in this thread's cache, dropped now that nothing is held. Should
-        // one's `Drop` panic, the value taken for this get is dropped and counted as discarded.
-        if let Err(panic) = trash.empty() {
-            if let Some(value) = found {
-                drop(value);
-                shared.counters.discarded(Origin::Guard);
-            }
-            panic::resume_unwind(panic);
-        }
         found.unwrap_or_else(|| self.create_for_get(shared))
     }
 
@@ -383,14 +371,12 @@ impl<T: Poolable> Pool<T> {
     #[cold]
     fn keep_slow(&self, value: Box<T>, origin: Origin) {
         let shared = self.shared();
-        let mut trash = Trash::new();
         let kept = match registry::cache_for(shared) {
             Some(cache) => {
-                let mut kept =
-                    shared.push_making_room(&mut cache.hold(), value, origin, &mut trash);
+                let mut kept = shared.push_making_room(&mut cache.hold(), value, origin);
                 if let Err(value) = kept {
                     kept = if shared.reclaim_slots(Some(&cache)) > 0 {
-                        shared.push_making_room(&mut cache.hold(), value, origin, &mut trash)
+                        shared.push_making_room(&mut cache.hold(), value, origin)
                     } else {
                         Err(value)
                     };
@@ -399,13 +385,9 @@ impl<T: Poolable> Pool<T> {
             }
             None => shared.push_direct(value, origin),
         };
-        let emptied = trash.empty();
         if let Err(full) = kept {
             shared.counters.discarded(origin);
             drop(full);
-        }
-        if let Err(panic) = emptied {
-            panic::resume_unwind(panic);
         }
     }
 

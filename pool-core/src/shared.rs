@@ -1,15 +1,17 @@
 //! [`Shared`]: what every thread using a pool shares: the depot, the idle budget, every
 //! thread's cache, the trim generation and the counters.
 //!
-//! Lock order: a cache's claim, then the depot's lock. The list of caches is locked only to
-//! add, remove or clone one entry, never while waiting for a claim; the depot's lock is never
-//! held while waiting for a claim. So a thread holding a claim waits at most for the depot,
-//! and a claim is held for a bounded time, which is what lets any thread wait for any claim.
+//! Lock order: the list of caches, then a cache's claim, then the depot's lock; no thread holds
+//! two claims at once. A walk over every cache (`trim`, `clear`, `stats`, `idle`) and a retiring
+//! cache hold the list throughout; other visits (a steal, a reclaim) lock it only to clone one
+//! entry. A claim's holder waits at most for the depot's lock, whose holders wait for nothing,
+//! so a claim is held for a bounded time, which is what lets any thread wait for any claim.
 
 use crossbeam_utils::CachePadded;
 
 use crate::budget::Budget;
 use crate::cache::{Cache, CacheData, Held, Origin};
+use crate::claim::Hint;
 use crate::depot::Depot;
 use crate::generation::Age;
 use crate::id::CacheId;
@@ -98,9 +100,10 @@ impl<T> Shared<T> {
 
     /// Brings a cache up to the depot's generation, under the depot's lock: values idle since
     /// before the last trim become victims, those idle since before the last two (or a clear,
-    /// or of a closed pool) are dropped. Their slots go with them. Every move between a cache
-    /// and the depot starts here, so none acts on a generation read without the lock.
-    fn catch_up(&self, depot: &mut Depot<T>, data: &mut CacheData<T>, trash: &mut Trash<T>) {
+    /// or of a closed pool) expire into the depot's `expired`, for the trim or clear that made
+    /// them expire to drop. Their slots go with them. Every move between a cache and the depot
+    /// starts here, so none acts on a generation read without the lock.
+    fn catch_up(&self, depot: &mut Depot<T>, data: &mut CacheData<T>) {
         let age = if self.is_closed() {
             Age::Expired
         } else {
@@ -111,7 +114,7 @@ impl<T> Shared<T> {
             Age::Current => return,
             Age::Victim => depot.victim.append(&mut data.values),
             Age::Expired => {
-                trash.append(&mut data.values);
+                depot.expired.append(&mut data.values);
                 self.budget.give(n);
                 Counters::add(&self.counters.trimmed, n as u64);
             }
@@ -127,11 +130,7 @@ impl<T> Shared<T> {
 
     /// A get's second step: this thread's cache, brought up to date, then a batch from the
     /// depot.
-    pub(crate) fn pop_or_refill(
-        &self,
-        held: &mut Held<'_, T>,
-        trash: &mut Trash<T>,
-    ) -> Option<Box<T>> {
+    pub(crate) fn pop_or_refill(&self, held: &mut Held<'_, T>) -> Option<Box<T>> {
         if !self.behind(held) {
             if let Some(value) = held.pop() {
                 return Some(value);
@@ -141,7 +140,7 @@ impl<T> Shared<T> {
             }
         }
         let mut depot = self.lock();
-        self.catch_up(&mut depot, held, trash);
+        self.catch_up(&mut depot, held);
         if held.values.is_empty() {
             let moved = depot.pop_into(&mut held.values, self.batch);
             held.reserved += moved;
@@ -161,11 +160,10 @@ impl<T> Shared<T> {
         held: &mut Held<'_, T>,
         value: Box<T>,
         origin: Origin,
-        trash: &mut Trash<T>,
     ) -> Result<(), Box<T>> {
         if self.behind(held) || held.values.len() >= self.local_cap {
             let mut depot = self.lock();
-            self.catch_up(&mut depot, held, trash);
+            self.catch_up(&mut depot, held);
             if held.values.len() >= self.local_cap {
                 let n = self.batch.min(held.values.len());
                 depot.current.extend(held.values.drain(..n));
@@ -185,7 +183,6 @@ impl<T> Shared<T> {
     /// none that is in use (its owner is active; parked threads' caches are what this is for).
     /// Returns whether it moved any.
     pub(crate) fn steal(&self, own: Option<&Cache<T>>) -> bool {
-        let mut trash = Trash::new();
         let moved = self.visit_others(
             own,
             |hint| hint.is_some_and(|h| h.len > 0),
@@ -195,10 +192,7 @@ impl<T> Shared<T> {
                 held.reserved -= n;
                 n
             },
-            &mut trash,
         );
-        // Values of a cache that was behind a clear: already counted, dropped here.
-        drop_quietly(trash);
         moved > 0
     }
 
@@ -206,8 +200,7 @@ impl<T> Shared<T> {
     /// caches hold but have no value in (a thread that takes more than it returns piles them
     /// up, and may then park for good). Returns how many it freed.
     pub(crate) fn reclaim_slots(&self, own: Option<&Cache<T>>) -> usize {
-        let mut trash = Trash::new();
-        let freed = self.visit_others(
+        self.visit_others(
             own,
             |hint| hint.map_or(true, |h| h.empty_slots() > 0),
             |held, _| {
@@ -216,23 +209,22 @@ impl<T> Shared<T> {
                 self.budget.give(n);
                 n
             },
-            &mut trash,
-        );
-        drop_quietly(trash);
-        freed
+        )
     }
 
-    /// Runs `f` on every cache but `own` whose hint `worth` accepts, each held and brought up
-    /// to date under the depot's lock; stops at the first that `f` moves anything from.
+    /// Runs `f` on caches but `own` whose hint `worth` accepts, each held and brought up to
+    /// date under the depot's lock, until `f` moves something. Best effort: the list is read
+    /// one entry at a time, so a cache leaving it meanwhile may be skipped.
     fn visit_others(
         &self,
         own: Option<&Cache<T>>,
-        worth: impl Fn(Option<crate::claim::Hint>) -> bool,
+        worth: impl Fn(Option<Hint>) -> bool,
         mut f: impl FnMut(&mut Held<'_, T>, &mut Depot<T>) -> usize,
-        trash: &mut Trash<T>,
     ) -> usize {
         for index in 0.. {
-            let Some(cache) = self.cache_at(index) else {
+            // One entry at a time: this allocates nothing, and never holds the list's lock
+            // while waiting for a claim that a walk holding it may be waiting for too.
+            let Some(cache) = lock(&self.caches).get(index).cloned() else {
                 return 0;
             };
             if own.is_some_and(|own| std::ptr::eq(&*cache, own)) || !worth(cache.hint()) {
@@ -240,7 +232,7 @@ impl<T> Shared<T> {
             }
             let mut held = cache.hold();
             let mut depot = self.lock();
-            self.catch_up(&mut depot, &mut held, trash);
+            self.catch_up(&mut depot, &mut held);
             let moved = f(&mut held, &mut depot);
             self.unlock(depot);
             if moved > 0 {
@@ -250,22 +242,17 @@ impl<T> Shared<T> {
         0
     }
 
-    /// The `index`th cache of the list, if there is one. One entry at a time, so walking the
-    /// list allocates nothing and never holds its lock while waiting for a claim.
-    fn cache_at(&self, index: usize) -> Option<Arc<Cache<T>>> {
-        lock(&self.caches).get(index).cloned()
-    }
-
-    /// Runs `f` on every cache, each held and brought up to date.
-    fn for_each_cache(&self, trash: &mut Trash<T>, mut f: impl FnMut(&mut Held<'_, T>)) {
-        let mut index = 0;
-        while let Some(cache) = self.cache_at(index) {
+    /// Runs `f` on every cache, each held and brought up to date, with the list locked so that
+    /// no cache joins or leaves it meanwhile: a thread retiring its cache waits, and so is seen
+    /// either before (in the list) or after (in the depot and the counters), never both.
+    fn walk(&self, mut f: impl FnMut(&mut Held<'_, T>)) {
+        let caches = lock(&self.caches);
+        for cache in caches.iter() {
             let mut held = cache.hold();
             let mut depot = self.lock();
-            self.catch_up(&mut depot, &mut held, trash);
+            self.catch_up(&mut depot, &mut held);
             self.unlock(depot);
             f(&mut held);
-            index += 1;
         }
     }
 
@@ -289,15 +276,10 @@ impl<T> Shared<T> {
     /// A return from a thread without a usable cache: kept in the depot if a slot is free, or
     /// can be freed from a cache; otherwise handed back to be dropped.
     pub(crate) fn push_direct(&self, value: Box<T>, origin: Origin) -> Result<(), Box<T>> {
-        if self.is_closed() {
+        if self.is_closed() || !self.take_slot() {
             return Err(value);
         }
-        if !self.take_slot() {
-            return Err(value);
-        }
-        let mut depot = self.lock();
-        depot.current.push(value);
-        self.unlock(depot);
+        self.push_reserved(value);
         Counters::add(&self.counters.returned, 1);
         Counters::add(&self.counters.ended, u64::from(origin == Origin::Guard));
         Ok(())
@@ -330,36 +312,45 @@ impl<T> Shared<T> {
     /// Drops what was idle at the previous trim, wherever it is; what is idle now becomes the
     /// victims. Returns the values to drop, for the caller to drop outside every lock.
     pub(crate) fn trim(&self) -> Trash<T> {
-        let mut trash = Trash::new();
         let mut depot = self.lock();
         let current = std::mem::take(&mut depot.current);
         let dropped = std::mem::replace(&mut depot.victim, current);
         depot.generation = depot.generation.trimmed();
-        self.expire(dropped, &mut trash);
+        self.expire(&mut depot, dropped);
         self.unlock(depot);
         // Each cache's values are now victims: `catch_up` moves them to the depot.
-        self.for_each_cache(&mut trash, |_| {});
-        trash
+        self.walk(|_| {});
+        self.take_expired()
     }
 
     /// Drops every idle value, wherever it is. Returns them, for the caller to drop outside
     /// every lock.
     pub(crate) fn clear(&self) -> Trash<T> {
-        let mut trash = Trash::new();
         let mut depot = self.lock();
         let dropped = depot.drain();
         depot.generation = depot.generation.cleared();
-        self.expire(dropped, &mut trash);
+        self.expire(&mut depot, dropped);
         self.unlock(depot);
-        self.for_each_cache(&mut trash, |_| {});
-        trash
+        // Each cache's values expire: `catch_up` moves them to the depot's `expired`.
+        self.walk(|_| {});
+        self.take_expired()
     }
 
-    /// Counts depot values as trimmed, frees their slots, and puts them in `trash`.
-    fn expire(&self, values: Vec<Box<T>>, trash: &mut Trash<T>) {
+    /// Counts depot values as trimmed, frees their slots, and files them as expired.
+    fn expire(&self, depot: &mut Depot<T>, mut values: Vec<Box<T>>) {
         self.budget.give(values.len());
         Counters::add(&self.counters.trimmed, values.len() as u64);
-        trash.extend(values);
+        depot.expired.append(&mut values);
+    }
+
+    /// Every value that expired, to drop. A trim or clear takes them only after its walk, so it
+    /// also takes those that other threads' caches expired (racing it) before it reached them:
+    /// none is left for a thread that is not the caller to drop.
+    fn take_expired(&self) -> Trash<T> {
+        let mut depot = self.lock();
+        let expired = std::mem::take(&mut depot.expired);
+        self.unlock(depot);
+        Trash::from(expired)
     }
 
     /// The pool is dropped: nothing is kept any more, and every idle value, in the depot or
@@ -373,32 +364,33 @@ impl<T> Shared<T> {
         trash
     }
 
-    /// A thread is exiting: its cache's values go to the depot (or are dropped, if a trim or
-    /// clear made them expire), its slots to the budget, its counts to the shared counters,
-    /// and the cache leaves the list.
-    pub(crate) fn retire(&self, cache: &Cache<T>) -> Trash<T> {
-        let mut trash = Trash::new();
-        {
-            let mut held = cache.hold();
-            let mut depot = self.lock();
-            self.catch_up(&mut depot, &mut held, &mut trash);
-            let n = held.values.len();
-            depot.current.append(&mut held.values);
-            self.unlock(depot);
-            self.budget.give(held.reserved - n);
-            held.reserved = 0;
-            self.counters.absorb(&std::mem::take(&mut held.counts));
+    /// A thread is exiting: its cache's values go to the depot (or expire, if a trim or clear
+    /// made them), its slots to the budget, its counts to the shared counters, and the cache
+    /// leaves the list, all while the list is locked, so a walk sees it whole (see `walk`).
+    pub(crate) fn retire(&self, cache: &Cache<T>) {
+        let mut caches = lock(&self.caches);
+        let mut held = cache.hold();
+        let mut depot = self.lock();
+        self.catch_up(&mut depot, &mut held);
+        let n = held.values.len();
+        depot.current.append(&mut held.values);
+        if self.is_closed() {
+            // Nothing may stay in a closed pool's depot (its values expired already).
+            let stray = depot.drain();
+            depot.expired.extend(stray);
         }
-        lock(&self.caches).retain(|other| !std::ptr::eq(&**other, cache));
-        trash
+        self.unlock(depot);
+        self.budget.give(held.reserved - n);
+        held.reserved = 0;
+        self.counters.absorb(&std::mem::take(&mut held.counts));
+        drop(held);
+        caches.retain(|other| !std::ptr::eq(&**other, cache));
     }
 
     /// Idle values pool-wide: the depot and every thread's cache.
     pub(crate) fn idle(&self) -> usize {
         let mut idle = 0;
-        let mut trash = Trash::new();
-        self.for_each_cache(&mut trash, |held| idle += held.values.len());
-        drop_quietly(trash);
+        self.walk(|held| idle += held.values.len());
         idle + self.lock().len()
     }
 
@@ -406,14 +398,17 @@ impl<T> Shared<T> {
     pub(crate) fn stats(&self) -> PoolStats {
         let mut counts = LocalCounts::default();
         let mut idle = 0;
-        let mut trash = Trash::new();
-        self.for_each_cache(&mut trash, |held| {
+        let caches = lock(&self.caches);
+        for cache in caches.iter() {
+            let held = cache.hold();
             counts.add(&held.counts);
             idle += held.values.len();
-        });
-        drop_quietly(trash);
+        }
         idle += self.lock().len();
-        self.counters.snapshot(&counts, idle)
+        // Read while the list is locked, so a retiring cache's counts are in exactly one place.
+        let stats = self.counters.snapshot(&counts, idle);
+        drop(caches);
+        stats
     }
 
     /// Asserts the slot equation (see `budget.rs`); for tests and models, where the pool is
@@ -421,16 +416,13 @@ impl<T> Shared<T> {
     #[cfg(any(test, loom))]
     pub(crate) fn check_slots(&self) {
         let mut reserved = 0;
-        let mut index = 0;
-        while let Some(cache) = self.cache_at(index) {
-            let held = cache.hold();
+        self.walk(|held| {
             assert!(
                 held.values.len() <= held.reserved,
                 "a cache holds more than its slots"
             );
             reserved += held.reserved;
-            index += 1;
-        }
+        });
         let stored = self.lock().len();
         assert_eq!(
             self.budget.free() + stored + reserved,
@@ -438,11 +430,4 @@ impl<T> Shared<T> {
             "slots leaked or minted"
         );
     }
-}
-
-/// Drops values outside every lock, swallowing a panic from their `Drop`: for paths that act
-/// for another caller (a steal, a stats read) and must not fail because a value expired. The
-/// values are already counted.
-fn drop_quietly<T>(trash: Trash<T>) {
-    let _ = trash.empty();
 }

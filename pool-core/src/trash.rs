@@ -15,21 +15,9 @@ pub(crate) struct Trash<T> {
 pub(crate) type Panic = Box<dyn Any + Send + 'static>;
 
 impl<T> Trash<T> {
-    /// Empty; allocates nothing until a value is added.
-    pub(crate) fn new() -> Self {
-        Trash { values: Vec::new() }
-    }
-
-    pub(crate) fn append(&mut self, values: &mut Vec<Box<T>>) {
-        self.values.append(values);
-    }
-
-    pub(crate) fn extend(&mut self, values: Vec<Box<T>>) {
-        if self.values.is_empty() {
-            self.values = values;
-        } else {
-            self.values.extend(values);
-        }
+    /// Values to drop.
+    pub(crate) fn from(values: Vec<Box<T>>) -> Self {
+        Trash { values }
     }
 
     /// Drops every value, each on its own so that one whose `Drop` panics does not keep the
