@@ -10,13 +10,13 @@
 use crate::sync::{yield_now, AtomicUsize, Ordering};
 
 /// The claim word: [`HELD`] while a thread holds the cache, otherwise a [`Hint`] of its contents
-/// (always even, so never `HELD`).
+/// (`reserved << FIELD | len`, both at most 64, so never `HELD`).
 #[derive(Debug)]
 pub(crate) struct Claim {
     word: AtomicUsize,
 }
 
-const HELD: usize = 1;
+const HELD: usize = usize::MAX;
 /// Bits per field of a hint: a cache holds at most 64 values (`shared::LOCAL_CAP`).
 const FIELD: u32 = 16;
 const MASK: usize = (1 << FIELD) - 1;
@@ -56,9 +56,40 @@ impl Claim {
     /// Takes the claim, waiting for the thread that holds it. A holder keeps it for a bounded
     /// time: it runs no user code, waits for no other claim, and takes only the depot's lock.
     pub(crate) fn hold(&self) {
-        while !self.try_hold() {
+        // Waits reading, not swapping: a waiter's swaps would only write `HELD` over `HELD`,
+        // but they would keep the line bouncing between the cores.
+        loop {
+            let word = self.peek();
+            if word != HELD
+                && self
+                    .word
+                    .compare_exchange(word, HELD, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok()
+            {
+                return;
+            }
             // Whoever holds it is mid-operation on another core, or was preempted there.
             yield_now();
+        }
+    }
+
+    /// The word now, for a waiter.
+    #[cfg(not(loom))]
+    fn peek(&self) -> usize {
+        self.word.load(Ordering::Relaxed)
+    }
+
+    /// The word now, for a waiter. loom lets a relaxed load in a loop return a stale value
+    /// for ever, and counts every write as progress, so under loom a waiter reads with a
+    /// compare-exchange that cannot succeed: it reads the latest value and writes nothing.
+    #[cfg(loom)]
+    fn peek(&self) -> usize {
+        const NEVER: usize = HELD - 1;
+        match self
+            .word
+            .compare_exchange(NEVER, NEVER, Ordering::Relaxed, Ordering::Relaxed)
+        {
+            Ok(word) | Err(word) => word,
         }
     }
 
@@ -68,15 +99,15 @@ impl Claim {
         debug_assert!(len <= reserved && reserved <= MASK);
         // Release: the next holder sees this holder's writes to the cache.
         self.word
-            .store(((reserved << FIELD) | len) << 1, Ordering::Release);
+            .store((reserved << FIELD) | len, Ordering::Release);
     }
 
     /// What the cache held at its last release, or `None` while someone holds it.
     pub(crate) fn hint(&self) -> Option<Hint> {
         let word = self.word.load(Ordering::Relaxed);
         (word != HELD).then_some(Hint {
-            len: (word >> 1) & MASK,
-            reserved: word >> (FIELD + 1),
+            len: word & MASK,
+            reserved: word >> FIELD,
         })
     }
 }

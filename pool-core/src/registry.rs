@@ -20,7 +20,7 @@ trait Entry {
     fn retire(&self);
 }
 
-impl<T> Entry for Cache<T> {
+impl<T> Entry for Arc<Cache<T>> {
     fn is_closed(&self) -> bool {
         self.shared().is_closed()
     }
@@ -36,7 +36,7 @@ impl<T> Entry for Cache<T> {
 /// exits, which hands every cache's values back to its pool.
 struct Registry {
     /// The owning pointers, for `Drop` and for sweeping closed pools' caches.
-    owned: Vec<Option<Arc<dyn Entry>>>,
+    owned: Vec<Option<Box<dyn Entry>>>,
     /// The same caches as thin pointers to their `Cache<T>`, or null.
     thin: Vec<*const ()>,
 }
@@ -52,12 +52,9 @@ struct FastTable {
     len: Cell<usize>,
 }
 
-thread_local! {
-    static REGISTRY: RefCell<Registry> =
-        const { RefCell::new(Registry { owned: Vec::new(), thin: Vec::new() }) };
-    static FAST: FastTable = const {
-        FastTable { ptr: Cell::new(ptr::null()), len: Cell::new(0) }
-    };
+crate::sync::thread_locals! {
+    static REGISTRY: RefCell<Registry> = RefCell::new(Registry { owned: Vec::new(), thin: Vec::new() });
+    static FAST: FastTable = FastTable { ptr: Cell::new(ptr::null()), len: Cell::new(0) };
 }
 
 impl Registry {
@@ -65,15 +62,15 @@ impl Registry {
     fn cache<T: Send + 'static>(
         &mut self,
         shared: &Arc<Shared<T>>,
-        swept: &mut Vec<Arc<dyn Entry>>,
+        swept: &mut Vec<Box<dyn Entry>>,
     ) -> Arc<Cache<T>> {
         let index = shared.id.index();
         if self.thin.get(index).map_or(true, |thin| thin.is_null()) {
             self.insert(shared, swept);
         }
         let thin = self.thin[index];
-        // SAFETY: `thin` is a non-null entry of this table: `Arc::as_ptr` of the `Arc` in
-        // `owned` at the same index, which is a `Cache<T>` because an index names at most one
+        // SAFETY: `thin` is a non-null entry of this table: `Arc::as_ptr` of the `Arc` boxed in
+        // `owned` at the same index, which is an `Arc<Cache<T>>` because an index names at most one
         // live pool (see `CacheId`) and only that pool inserts there. Incrementing the count
         // of an `Arc` this table owns, from its pointer, is what `increment_strong_count` is for.
         unsafe {
@@ -88,7 +85,7 @@ impl Registry {
     fn insert<T: Send + 'static>(
         &mut self,
         shared: &Arc<Shared<T>>,
-        swept: &mut Vec<Arc<dyn Entry>>,
+        swept: &mut Vec<Box<dyn Entry>>,
     ) {
         for index in 0..self.owned.len() {
             if self.owned[index]
@@ -100,16 +97,16 @@ impl Registry {
         }
         let index = shared.id.index();
         if self.owned.len() <= index {
-            self.owned.resize(index + 1, None);
+            self.owned.resize_with(index + 1, || None);
             self.thin.resize(index + 1, ptr::null());
         }
-        let cache = shared.register();
+        let cache = Shared::register(shared);
         self.thin[index] = Arc::as_ptr(&cache).cast();
-        self.owned[index] = Some(cache);
+        self.owned[index] = Some(Box::new(cache));
     }
 
     /// Takes this thread's cache for a pool out of the table, if it has one.
-    fn remove(&mut self, index: usize) -> Option<Arc<dyn Entry>> {
+    fn remove(&mut self, index: usize) -> Option<Box<dyn Entry>> {
         let entry = self.owned.get_mut(index)?.take()?;
         self.thin[index] = ptr::null();
         Some(entry)
@@ -124,18 +121,32 @@ impl Registry {
     }
 }
 
-impl Drop for Registry {
-    /// The thread is exiting: the fast path steps aside for good, then each cache hands its
-    /// values back to its pool. A value's `Drop` that uses a pool meanwhile finds no table and
-    /// takes the pool's direct path.
-    fn drop(&mut self) {
-        let _ = FAST.try_with(|fast| fast.len.set(0));
+impl Registry {
+    /// Hands every cache back to its pool.
+    fn retire_all(&mut self) {
         for index in 0..self.owned.len() {
             if let Some(entry) = self.remove(index) {
                 entry.retire();
             }
         }
     }
+}
+
+impl Drop for Registry {
+    /// The thread is exiting: the fast path steps aside for good, then each cache hands its
+    /// values back to its pool.
+    fn drop(&mut self) {
+        let _ = FAST.try_with(|fast| fast.len.set(0));
+        self.retire_all();
+    }
+}
+
+/// What the registry's `Drop` does at thread exit, for a loom model to run at the end of a
+/// modelled thread: loom drops thread-locals outside its execution, where a retiring cache
+/// could not wait for a lock another modelled thread holds.
+#[cfg(loom)]
+pub(crate) fn exit_thread() {
+    hold_registry(Registry::retire_all);
 }
 
 /// Runs `f` on this thread's cache for the pool with cache index `index`, if it has one.

@@ -88,12 +88,13 @@ impl<T> Shared<T> {
     }
 
     /// A new cache for the calling thread, in the list every other thread reaches.
-    pub(crate) fn register(self: &Arc<Self>) -> Arc<Cache<T>> {
+    pub(crate) fn register(this: &Arc<Self>) -> Arc<Cache<T>> {
         // The list stays locked until the cache is in it, so a trim that advances the
         // generation after this read finds the cache when it walks the list.
-        let mut caches = lock(&self.caches);
-        let generation = self.lock().generation;
-        let cache = Arc::new(Cache::new(Arc::clone(self), generation));
+        let mut caches = lock(&this.caches);
+        let generation = this.lock().generation;
+        let cache = Arc::new(Cache::new(Arc::clone(this), generation));
+
         caches.push(Arc::clone(&cache));
         cache
     }
@@ -242,18 +243,28 @@ impl<T> Shared<T> {
         0
     }
 
-    /// Runs `f` on every cache, each held and brought up to date, with the list locked so that
-    /// no cache joins or leaves it meanwhile: a thread retiring its cache waits, and so is seen
-    /// either before (in the list) or after (in the depot and the counters), never both.
-    fn walk(&self, mut f: impl FnMut(&mut Held<'_, T>)) {
+    /// Runs `f` on every cache, each held and brought up to date, then `end` on the depot, all
+    /// with the list locked so that no cache joins or leaves it meanwhile: a thread retiring
+    /// its cache waits, and so is seen either before (in the list) or after (in the depot and
+    /// the counters), never both.
+    fn walk<S, R>(
+        &self,
+        mut state: S,
+        mut f: impl FnMut(&mut S, &mut Held<'_, T>),
+        end: impl FnOnce(S, &mut Depot<T>) -> R,
+    ) -> R {
         let caches = lock(&self.caches);
         for cache in caches.iter() {
             let mut held = cache.hold();
             let mut depot = self.lock();
             self.catch_up(&mut depot, &mut held);
             self.unlock(depot);
-            f(&mut held);
+            f(&mut state, &mut held);
         }
+        let mut depot = self.lock();
+        let result = end(state, &mut depot);
+        self.unlock(depot);
+        result
     }
 
     /// A get from a thread without a usable cache: the depot, then other threads' caches.
@@ -318,9 +329,14 @@ impl<T> Shared<T> {
         depot.generation = depot.generation.trimmed();
         self.expire(&mut depot, dropped);
         self.unlock(depot);
-        // Each cache's values are now victims: `catch_up` moves them to the depot.
-        self.walk(|_| {});
-        self.take_expired()
+        // Each cache's values are now victims: `catch_up` moves them to the depot. Then every
+        // value that expired, those that other threads' caches expired racing this trim
+        // included: none is left for a thread other than the caller to drop.
+        Trash::from(self.walk(
+            (),
+            |(), _| {},
+            |(), depot| std::mem::take(&mut depot.expired),
+        ))
     }
 
     /// Drops every idle value, wherever it is. Returns them, for the caller to drop outside
@@ -332,8 +348,11 @@ impl<T> Shared<T> {
         self.expire(&mut depot, dropped);
         self.unlock(depot);
         // Each cache's values expire: `catch_up` moves them to the depot's `expired`.
-        self.walk(|_| {});
-        self.take_expired()
+        Trash::from(self.walk(
+            (),
+            |(), _| {},
+            |(), depot| std::mem::take(&mut depot.expired),
+        ))
     }
 
     /// Counts depot values as trimmed, frees their slots, and files them as expired.
@@ -341,16 +360,6 @@ impl<T> Shared<T> {
         self.budget.give(values.len());
         Counters::add(&self.counters.trimmed, values.len() as u64);
         depot.expired.append(&mut values);
-    }
-
-    /// Every value that expired, to drop. A trim or clear takes them only after its walk, so it
-    /// also takes those that other threads' caches expired (racing it) before it reached them:
-    /// none is left for a thread that is not the caller to drop.
-    fn take_expired(&self) -> Trash<T> {
-        let mut depot = self.lock();
-        let expired = std::mem::take(&mut depot.expired);
-        self.unlock(depot);
-        Trash::from(expired)
     }
 
     /// The pool is dropped: nothing is kept any more, and every idle value, in the depot or
@@ -389,45 +398,59 @@ impl<T> Shared<T> {
 
     /// Idle values pool-wide: the depot and every thread's cache.
     pub(crate) fn idle(&self) -> usize {
-        let mut idle = 0;
-        self.walk(|held| idle += held.values.len());
-        idle + self.lock().len()
+        self.walk(
+            0,
+            |idle, held| *idle += held.values.len(),
+            |idle, depot| idle + depot.len(),
+        )
     }
 
     /// The counters, every thread's counts and every idle value, pool-wide.
     pub(crate) fn stats(&self) -> PoolStats {
-        let mut counts = LocalCounts::default();
-        let mut idle = 0;
-        let caches = lock(&self.caches);
-        for cache in caches.iter() {
-            let held = cache.hold();
-            counts.add(&held.counts);
-            idle += held.values.len();
-        }
-        idle += self.lock().len();
-        // Read while the list is locked, so a retiring cache's counts are in exactly one place.
-        let stats = self.counters.snapshot(&counts, idle);
-        drop(caches);
-        stats
+        self.walk(
+            (LocalCounts::default(), 0),
+            |(counts, idle), held| {
+                counts.add(&held.counts);
+                *idle += held.values.len();
+            },
+            // Read while the list is locked, so a retiring cache's counts are in one place.
+            |(counts, idle), depot| self.counters.snapshot(&counts, idle + depot.len()),
+        )
+    }
+
+    /// Runs `f` on every idle value, pool-wide; for models.
+    #[cfg(loom)]
+    pub(crate) fn for_each_idle(&self, mut f: impl FnMut(&T)) {
+        self.walk(
+            &mut f,
+            |f, held| held.values.iter().for_each(|value| f(value)),
+            |f, depot| {
+                let idle = depot.current.iter().chain(&depot.victim);
+                idle.for_each(|value| f(value));
+            },
+        );
     }
 
     /// Asserts the slot equation (see `budget.rs`); for tests and models, where the pool is
     /// quiescent.
     #[cfg(any(test, loom))]
     pub(crate) fn check_slots(&self) {
-        let mut reserved = 0;
-        self.walk(|held| {
-            assert!(
-                held.values.len() <= held.reserved,
-                "a cache holds more than its slots"
-            );
-            reserved += held.reserved;
-        });
-        let stored = self.lock().len();
+        let (reserved, stored) = self.walk(
+            0,
+            |reserved, held| {
+                assert!(
+                    held.values.len() <= held.reserved,
+                    "a cache holds more than its slots"
+                );
+                *reserved += held.reserved;
+            },
+            |reserved, depot| (reserved, depot.len()),
+        );
         assert_eq!(
             self.budget.free() + stored + reserved,
             self.max_idle,
-            "slots leaked or minted"
+            "slots leaked or minted: free {} + stored {stored} + reserved {reserved}",
+            self.budget.free()
         );
     }
 }

@@ -23,6 +23,24 @@ pub(crate) use loom::thread::yield_now;
 #[cfg(not(loom))]
 pub(crate) use std::thread::yield_now;
 
+/// `thread_local!` with `const` initializers (no lazy-init check on access), or loom's, which
+/// gives each modelled thread its own.
+#[cfg(not(loom))]
+macro_rules! thread_locals {
+    ($(static $name:ident: $t:ty = $init:expr;)*) => {
+        std::thread_local! { $(static $name: $t = const { $init };)* }
+    };
+}
+
+#[cfg(loom)]
+macro_rules! thread_locals {
+    ($(static $name:ident: $t:ty = $init:expr;)*) => {
+        loom::thread_local! { $(static $name: $t = $init;)* }
+    };
+}
+
+pub(crate) use thread_locals;
+
 /// The `Arc` of the public API (`Pool::get_owned`), which stays std's under loom.
 pub(crate) use std::sync::Arc as StdArc;
 
