@@ -44,6 +44,26 @@
 //! assert_eq!(task.note, None);
 //! assert_eq!(task.scratch, [0; 64]);
 //! ```
+//!
+//! # Safety and correctness
+//!
+//! The crate's `unsafe` code sits in three places, each block with a `// SAFETY:` comment:
+//!
+//! - `registry.rs`, the thread-local table through which a get or a return finds this thread's
+//!   cache for a pool without a lock or a `RefCell` borrow: raw pointers to caches that the table
+//!   owns, indexed by the pool's id, which names at most one live pool at a time;
+//! - `cache.rs`, a cache's data behind its claim word: one thread at a time holds the claim (a
+//!   swap to take it, a release store to give it back), and only the holder reaches the data;
+//! - `guard.rs`, the guards' `ManuallyDrop` value, taken out exactly once.
+//!
+//! The invariants (the slot equation that makes `max_idle` a hard bound across threads, the lock
+//! order, trim generations, exact statistics) are stated once in the crate's `DESIGN.md`.
+//! What checks them: loom models that drive the real [`Pool`] on modelled threads
+//! (`RUSTFLAGS="--cfg loom"`, `src/loom_models.rs`), each ending with the slot equation and
+//! balanced counts; integration tests of every thread-crossing promise (parked threads' caches
+//! in `stats`, `idle`, `trim`, `clear` and drop; stranded budgets; panics at thread exit); a
+//! million-operation stress test with trims racing it; a counting allocator for the
+//! no-allocation promise; and the pool tests under Miri and AddressSanitizer.
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 mod budget;

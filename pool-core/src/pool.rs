@@ -26,15 +26,21 @@ pub(crate) type CreateFn<T> = Box<dyn Fn() -> T + Send + Sync>;
 /// [`get`](Pool::get) hands out an idle value, or creates one with [`Poolable::create`];
 /// dropping the guard resets the value and keeps it for the next `get`, unless the pool already
 /// holds `max_idle` idle values. Each thread keeps a small private cache of idle values, so a
-/// get and a return on a warm thread cost a pop and a push, with no lock and no atomic
-/// read-modify-write.
+/// get and a return on a warm thread cost a pop and a push under an uncontended claim, with no
+/// lock. Other threads can still reach that cache, so nothing the pool promises waits for a
+/// thread that is parked:
 ///
 /// - **Bounded.** At most [`max_idle`](Pool::max_idle) values are idle at any time, counting every
 ///   thread's cache.
-/// - **Trimmable.** [`trim`](Pool::trim) drops what was already idle at the previous trim, so a
-///   timer calling it every few seconds returns memory from a burst that is over; Go's `sync.Pool`
-///   does this at each garbage collection, here the caller decides when.
-/// - **Observable.** [`stats`](Pool::stats) counts what was created, reused, returned, dropped.
+/// - **Trimmable.** [`trim`](Pool::trim) drops what was already idle at the previous trim,
+///   wherever it sits, so a timer calling it every few seconds returns memory from a burst that
+///   is over; Go's `sync.Pool` does this at each garbage collection, here the caller decides
+///   when. [`clear`](Pool::clear) drops every idle value, and dropping the pool does too.
+/// - **Shared fairly.** A get takes values idle in another thread's cache before it creates one,
+///   and a return takes back slots another thread reserved and left empty before it drops the
+///   value, so threads that park holding values or room do not starve the others.
+/// - **Observable.** [`stats`](Pool::stats) counts what was created, reused, returned, dropped,
+///   pool-wide, exactly whenever no guard is out.
 /// - **Const.** `Pool::new()` is a `const fn`, so a pool can be a `static`; `#[pool(global)]` on
 ///   a derived type generates one.
 ///
