@@ -1,45 +1,17 @@
-//! After warm-up, a get, a write and a return allocate nothing: checked with a counting global
-//! allocator (a count, not a timing, so it is deterministic).
+//! After warm-up, a get, a write and a return allocate nothing, on one thread and across threads:
+//! checked with a counting global allocator (a count, not a timing, so it is deterministic).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+use std::sync::{mpsc, Arc};
+use std::thread;
 
-use pool_core::{Pool, Poolable};
-
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
-}
-
-// SAFETY: forwards every call to `System` unchanged; only counts, in a thread-local `Cell`
-// (const-initialized, so counting itself never allocates).
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which `System` shares.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` was allocated by `System` through `alloc` above, with `layout`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-        // SAFETY: as for `dealloc`; `new_size` is the caller's, valid by contract.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+use pool_core::{OwnedPooled, Pool, Poolable};
+use pool_tests::CountingAlloc;
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static ALLOC: CountingAlloc = CountingAlloc;
 
 fn allocations_during(f: impl FnOnce()) -> u64 {
-    let before = ALLOCATIONS.with(Cell::get);
-    f();
-    ALLOCATIONS.with(Cell::get) - before
+    ALLOC.allocations_during(f)
 }
 
 #[derive(Poolable)]
@@ -102,4 +74,66 @@ fn warm_bursts_of_a_derived_type_allocate_nothing() {
         }
     });
     assert_eq!(n, 0, "allocations per 100 bursts of 64 tasks");
+}
+
+#[test]
+fn warm_producer_consumer_hand_offs_allocate_nothing() {
+    // Values taken on one thread and returned on another, in batches of 32 through a bounded
+    // channel (the batches' vectors go back and forth, so the test itself allocates nothing
+    // after warm-up): the consumer's returns spill and reclaim slots, the producer's gets refill
+    // from the depot and steal from the consumer's cache. None of it may allocate.
+    const BATCH: usize = 32;
+    const WARM_UP: usize = 50;
+    const ROUNDS: usize = 500;
+    type Batch = Vec<OwnedPooled<Vec<u8>>>;
+    let pool: Arc<Pool<Vec<u8>>> = Arc::new(
+        Pool::builder()
+            .max_idle(64)
+            .create_with(|| Vec::with_capacity(1024))
+            .build(),
+    );
+    let (to_consumer, full) = mpsc::sync_channel::<Batch>(2);
+    let (to_producer, empty) = mpsc::sync_channel::<Batch>(2);
+    for _ in 0..2 {
+        to_producer.send(Vec::with_capacity(BATCH)).unwrap();
+    }
+    let consumer = thread::spawn(move || {
+        let mut steady = 0;
+        for round in 0..WARM_UP + ROUNDS {
+            let mut batch = full.recv().unwrap();
+            let n = allocations_during(|| batch.clear()); // the 32 returns
+            if round >= WARM_UP {
+                steady += n;
+            }
+            to_producer.send(batch).unwrap();
+        }
+        steady
+    });
+    let mut steady = 0;
+    for round in 0..WARM_UP + ROUNDS {
+        let mut batch = empty.recv().unwrap();
+        let n = allocations_during(|| {
+            for _ in 0..BATCH {
+                let mut buf = pool.get_owned();
+                buf.extend_from_slice(&[1; 16]);
+                batch.push(buf);
+            }
+        });
+        if round >= WARM_UP {
+            steady += n;
+        }
+        to_consumer.send(batch).unwrap();
+    }
+    let consumer_steady = consumer.join().unwrap();
+    assert_eq!(
+        (steady, consumer_steady),
+        (0, 0),
+        "allocations by the pool's gets (producer) and returns (consumer) after warm-up"
+    );
+    let stats = pool.stats();
+    assert!(
+        stats.created <= 128,
+        "values made for {} hand-offs: {stats:?}",
+        (WARM_UP + ROUNDS) * BATCH
+    );
 }

@@ -15,7 +15,8 @@ use std::sync::{mpsc, Arc};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use pool_core::{OwnedPooled, Pool, PoolStats, Poolable, Reset, DEFAULT_MAX_IDLE};
+use pool_core::{OwnedPooled, Pool, Poolable, Reset, DEFAULT_MAX_IDLE};
+use pool_tests::assert_settled;
 
 /// How many `Tracked` values one test's pool made and how many were dropped.
 #[derive(Debug, Default)]
@@ -169,18 +170,6 @@ impl Poolable for Stamped {
     }
 }
 
-/// The stats of a pool with no guard out are exact:
-/// `created == idle + in_use + discarded + trimmed + detached` with `in_use == 0`.
-fn assert_exact(stats: PoolStats) {
-    assert_eq!(stats.in_use, 0, "no guard is out, yet: {stats:?}");
-    let accounted =
-        stats.idle as u64 + stats.in_use as u64 + stats.discarded + stats.trimmed + stats.detached;
-    assert_eq!(
-        stats.created, accounted,
-        "created != idle + in_use + discarded + trimmed + detached: {stats:?}"
-    );
-}
-
 /// A thread that ran a setup closure, then parked on a channel `recv()` until
 /// [`release`](Parked::release). What the setup returned (guards it holds, say) is dropped on
 /// that thread once it wakes.
@@ -256,7 +245,7 @@ fn stats_are_exact_while_a_thread_that_used_the_pool_is_parked() {
         "(created, reused, returned, idle, in_use) with the worker parked: {stats:?}"
     );
     assert!(stats.hit_rate() > 0.9, "{stats:?}");
-    assert_exact(stats);
+    assert_settled(stats);
     worker.release();
 }
 
@@ -306,7 +295,7 @@ fn stats_are_exact_between_rounds_of_live_worker_threads() {
             stats.idle as u64, stats.created,
             "round {round}: nothing was dropped, so every value made is idle: {stats:?}"
         );
-        assert_exact(stats);
+        assert_settled(stats);
     }
     drop(go);
     for worker in workers {
@@ -335,7 +324,7 @@ fn stats_are_exact_right_after_a_thread_scope() {
             (16, 16, 0),
             "round {round}: (created + reused, returned, in_use) after the scope: {stats:?}"
         );
-        assert_exact(stats);
+        assert_settled(stats);
     }
 }
 
@@ -367,7 +356,7 @@ fn clear_drops_values_cached_by_a_parked_thread() {
     assert_eq!(pool.idle(), 0);
     let stats = pool.stats();
     assert_eq!((stats.idle, stats.trimmed), (0, 16), "{stats:?}");
-    assert_exact(stats);
+    assert_settled(stats);
     worker.release();
 }
 
@@ -385,7 +374,7 @@ fn two_trims_drop_values_cached_by_a_parked_thread() {
     assert_eq!(pool.idle(), 0);
     let stats = pool.stats();
     assert_eq!((stats.idle, stats.trimmed), (0, 16), "{stats:?}");
-    assert_exact(stats);
+    assert_settled(stats);
     worker.release();
 }
 
@@ -687,10 +676,10 @@ fn armed_value_cached_by_a_thread_that_exits(on_main: impl FnOnce(&mut Slot)) ->
 fn assert_exact_and_usable(pool: &Pool<Tracked>) {
     let stats = pool.stats();
     assert_eq!(stats.idle, 0, "{stats:?}");
-    assert_exact(stats);
+    assert_settled(stats);
     drop(pool.get());
     assert_eq!(pool.idle(), 1, "the pool stays usable");
-    assert_exact(pool.stats());
+    assert_settled(pool.stats());
 }
 
 #[test]
@@ -740,7 +729,7 @@ fn child_panicking_drop_after_the_pool_was_dropped() {
     assert!(pool.is_none());
     let other: Pool<Vec<u8>> = Pool::new();
     drop(other.get());
-    assert_exact(other.stats());
+    assert_settled(other.stats());
 }
 
 // Finding 6: gets create while values sit idle elsewhere.
@@ -781,7 +770,7 @@ fn max_idle_bounds_idle_values_pool_wide_including_a_parked_threads_cache() {
         "(idle(), stats.idle, discarded, created): 8 of the 20 returns fill the budget: {stats:?}"
     );
     assert_eq!(counts.live(), 8, "values alive: all idle");
-    assert_exact(stats);
+    assert_settled(stats);
     worker.release();
 }
 
