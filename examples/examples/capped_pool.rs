@@ -150,7 +150,7 @@ pub(crate) fn compare(requests: u64) -> Vec<Window> {
 #[derive(Debug, Clone)]
 pub(crate) struct Step {
     pub(crate) what: String,
-    pub(crate) idle: usize,
+    pub(crate) idle: u64,
     pub(crate) trimmed: u64,
     pub(crate) discarded: u64,
     /// Bytes the pool holds, measured: live bytes now minus live bytes before it existed.
@@ -234,7 +234,7 @@ fn print_steps(steps: &[Step]) {
     for s in steps {
         t.row([
             s.what.clone(),
-            table::count(s.idle as u64),
+            table::count(s.idle),
             table::count(s.discarded),
             table::count(s.trimmed),
             table::bytes(s.held),

@@ -393,7 +393,7 @@ fn print(runs: &[Run]) {
             table::count(s.created),
             table::count(s.reused),
             table::percent(s.hit_rate()),
-            table::count(s.idle as u64),
+            table::count(s.idle),
             table::count(s.discarded),
         ]);
         println!("{p}");

@@ -131,7 +131,7 @@ pub(crate) struct Row {
     pub(crate) allocations: u64,
     pub(crate) bytes_allocated: u64,
     /// Idle buffers left in the pools at the end.
-    pub(crate) idle: usize,
+    pub(crate) idle: u64,
     /// Heap bytes the pools hold at the end: live bytes minus those before they existed.
     pub(crate) idle_bytes: i64,
     pub(crate) hit_rate: Option<f64>,
@@ -269,7 +269,7 @@ fn print(rows: &[Row], requests: usize) {
         let n = requests as f64;
         t.row([
             r.name.to_owned(),
-            table::count(r.idle as u64),
+            table::count(r.idle),
             table::bytes(r.idle_bytes),
             r.hit_rate.map_or("-".to_owned(), table::percent),
             table::fixed(r.allocations as f64 / n, 3),

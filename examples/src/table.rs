@@ -222,12 +222,12 @@ pub fn pool_stats(stats: &PoolStats, with_in_use: bool) -> Table {
         count(stats.created),
         count(stats.reused),
         percent(stats.hit_rate()),
-        count(stats.idle as u64),
+        count(stats.idle),
         count(stats.discarded),
     ];
     if with_in_use {
         header.push("in use");
-        row.push(count(stats.in_use as u64));
+        row.push(count(stats.in_use));
     }
     let mut table = Table::new(header).left_columns(0);
     table.row(row);

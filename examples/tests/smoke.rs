@@ -82,7 +82,7 @@ fn capped_pool_burst_is_bounded_and_trimmed_away() {
     let steps = capped_pool::burst_and_trim(1_000);
     assert_eq!(steps[1].idle, 64, "{steps:?}");
     assert_eq!(steps[1].discarded, 1_000 - 64);
-    let idle_after_trims: Vec<usize> = steps
+    let idle_after_trims: Vec<u64> = steps
         .iter()
         .filter(|s| s.what.starts_with("trim"))
         .map(|s| s.idle)

@@ -22,6 +22,11 @@ use crate::sync::{AtomicU64, Ordering};
 /// assert_eq!((stats.created, stats.reused, stats.returned), (1, 1, 2));
 /// assert_eq!((stats.idle, stats.in_use), (1, 0));
 /// assert_eq!(stats.hit_rate(), 0.5);
+/// // Every count is a `u64`, so the identity holds as written:
+/// assert_eq!(
+///     stats.created,
+///     stats.idle + stats.in_use + stats.discarded + stats.trimmed + stats.detached
+/// );
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct PoolStats {
@@ -41,9 +46,9 @@ pub struct PoolStats {
     /// Values taken out of the pool for good by [`Pooled::detach`](crate::Pooled::detach).
     pub detached: u64,
     /// Values idle in the pool now, ready to be handed out.
-    pub idle: usize,
+    pub idle: u64,
     /// Values handed out and not yet back: the guards alive now.
-    pub in_use: usize,
+    pub in_use: u64,
 }
 
 impl PoolStats {
@@ -151,8 +156,8 @@ impl Counters {
             discarded: load(&self.discarded),
             trimmed: load(&self.trimmed),
             detached: load(&self.detached),
-            idle,
-            in_use: usize::try_from(taken.saturating_sub(ended)).unwrap_or(usize::MAX),
+            idle: idle as u64,
+            in_use: taken.saturating_sub(ended),
         }
     }
 }

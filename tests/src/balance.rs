@@ -23,7 +23,7 @@ use pool_core::PoolStats;
 #[track_caller]
 pub fn assert_balanced(stats: PoolStats) {
     let accounted =
-        stats.idle as u64 + stats.in_use as u64 + stats.discarded + stats.trimmed + stats.detached;
+        stats.idle + stats.in_use + stats.discarded + stats.trimmed + stats.detached;
     assert_eq!(
         stats.created, accounted,
         "created != idle + in_use + discarded + trimmed + detached: {stats:?}"
