@@ -58,8 +58,7 @@ impl Budget {
         }
     }
 
-    /// The free slots now; for `Shared::check_slots`.
-    #[cfg(any(test, loom))]
+    /// The free slots now.
     pub(crate) fn free(&self) -> usize {
         self.free.load(Ordering::Relaxed)
     }

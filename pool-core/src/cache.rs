@@ -10,9 +10,8 @@ use std::ops::{Deref, DerefMut};
 
 use crate::claim::{Claim, Hint};
 use crate::generation::Generation;
-use crate::shared::Shared;
 use crate::stats::LocalCounts;
-use crate::sync::{Arc, MutPtr, UnsafeCell};
+use crate::sync::{MutPtr, UnsafeCell};
 
 /// Where a value coming back comes from, for the counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,14 +27,10 @@ pub(crate) enum Origin {
 pub(crate) struct Cache<T> {
     claim: Claim,
     data: UnsafeCell<CacheData<T>>,
-    /// Keeps the pool's [`CacheId`](crate::id::CacheId) from being reused while this cache is
-    /// in a thread's table at that index.
-    shared: Arc<Shared<T>>,
 }
 
 // SAFETY: `data` is only reached through the claim, which one thread holds at a time and whose
-// swap/release pair orders each holder after the last; the values in it are `Send`, and
-// `Shared<T>` is `Send + Sync` for `T: Send`.
+// swap/release pair orders each holder after the last; the values in it are `Send`.
 unsafe impl<T: Send> Sync for Cache<T> {}
 // SAFETY: as above; a cache moves between threads only inside an `Arc`.
 unsafe impl<T: Send> Send for Cache<T> {}
@@ -55,22 +50,17 @@ pub(crate) struct CacheData<T> {
 }
 
 impl<T> Cache<T> {
-    pub(crate) fn new(shared: Arc<Shared<T>>, generation: Generation) -> Self {
+    /// An empty cache for a pool whose caches hold at most `local_cap` values, at `generation`.
+    pub(crate) fn new(local_cap: usize, generation: Generation) -> Self {
         Cache {
             claim: Claim::new(),
             data: UnsafeCell::new(CacheData {
-                values: Vec::with_capacity(shared.local_cap),
+                values: Vec::with_capacity(local_cap),
                 reserved: 0,
                 generation,
                 counts: LocalCounts::default(),
             }),
-            shared,
         }
-    }
-
-    /// The pool this cache belongs to.
-    pub(crate) fn shared(&self) -> &Arc<Shared<T>> {
-        &self.shared
     }
 
     /// The fast get: an idle value, unless the cache is empty or another thread holds it.

@@ -118,8 +118,9 @@ macro_rules! guard_impls {
             $(#[$discard_doc])*
             pub fn discard(this: Self) {
                 let (pool, value) = Self::into_parts(this);
-                drop(value);
+                // Counted first: the value's `Drop` is user code, and may panic.
                 pool.forget_discarded();
+                drop(value);
             }
 
             /// Ends the guard without its `Drop`: its pool handle and its value.

@@ -47,13 +47,14 @@
 //!
 //! # Safety and correctness
 //!
-//! The crate's `unsafe` code sits in three places, each block with a `// SAFETY:` comment:
+//! The crate's `unsafe` code sits in four places, each block with a `// SAFETY:` comment:
 //!
 //! - `registry.rs`, the thread-local table through which a get or a return finds this thread's
 //!   cache for a pool without a lock or a `RefCell` borrow: raw pointers to caches that the table
 //!   owns, indexed by the pool's id, which names at most one live pool at a time;
 //! - `cache.rs`, a cache's data behind its claim word: one thread at a time holds the claim (a
 //!   swap to take it, a release store to give it back), and only the holder reaches the data;
+//! - `sync.rs`, the dereference of a cache's data pointer, whose caller holds the claim;
 //! - `guard.rs`, the guards' `ManuallyDrop` value, taken out exactly once.
 //!
 //! The invariants (the slot equation that makes `max_idle` a hard bound across threads, the lock

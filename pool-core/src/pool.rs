@@ -373,27 +373,46 @@ impl<T: Poolable> Pool<T> {
 
     /// A return that this thread's cache could not take at once, in the order Go's `Pool.Put`
     /// takes: this thread's cache (spilling to the depot, or taking slots from the budget), then
-    /// the empty slots other threads' caches hold; dropped only when the pool is full.
+    /// the empty slots other threads' caches hold. Dropped only when no slot is free and no
+    /// cache holds an empty one: the pool holds `max_idle` idle values (give or take the
+    /// returns racing this one).
     #[cold]
     fn keep_slow(&self, value: Box<T>, origin: Origin) {
         let shared = self.shared();
-        let kept = match registry::cache_for(shared) {
-            Some(cache) => {
-                let mut kept = shared.push_making_room(&mut cache.hold(), value, origin);
-                if let Err(value) = kept {
-                    kept = if shared.reclaim_slots(Some(&cache)) > 0 {
-                        shared.push_making_room(&mut cache.hold(), value, origin)
-                    } else {
-                        Err(value)
-                    };
-                }
-                kept
-            }
-            None => shared.push_direct(value, origin),
+        let kept = if self.max_idle == 0 {
+            Err(value)
+        } else {
+            self.keep_anywhere(shared, value, origin)
         };
         if let Err(full) = kept {
             shared.counters.discarded(origin);
             drop(full);
+        }
+    }
+
+    /// [`keep_slow`](Pool::keep_slow)'s search for room; hands the value back if there is none.
+    fn keep_anywhere(
+        &self,
+        shared: &Arc<Shared<T>>,
+        value: Box<T>,
+        origin: Origin,
+    ) -> Result<(), Box<T>> {
+        match registry::cache_for(shared) {
+            Some(cache) => {
+                let mut value = value;
+                loop {
+                    match shared.push_making_room(&mut cache.hold(), value, origin) {
+                        Ok(()) => break Ok(()),
+                        Err(back) => value = back,
+                    }
+                    // Slots taken back land in the budget, where another return may take them
+                    // first: go round again until none is free and none can be taken back.
+                    if shared.reclaim_slots(Some(&cache)) == 0 && !shared.any_free_slot() {
+                        break Err(value);
+                    }
+                }
+            }
+            None => shared.push_direct(value, origin),
         }
     }
 

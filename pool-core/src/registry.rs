@@ -20,15 +20,23 @@ trait Entry {
     fn retire(&self);
 }
 
-impl<T> Entry for Arc<Cache<T>> {
+/// A table entry: this thread's cache for a pool, and the pool's shared part, which the entry
+/// keeps alive so that the pool's [`CacheId`](crate::id::CacheId) is not reused while the entry
+/// sits at its index.
+struct Slot<T> {
+    cache: Arc<Cache<T>>,
+    shared: Arc<Shared<T>>,
+}
+
+impl<T> Entry for Slot<T> {
     fn is_closed(&self) -> bool {
-        self.shared().is_closed()
+        self.shared.is_closed()
     }
 
     fn retire(&self) {
         // Drops nothing: a panic cannot leave a thread-local destructor without aborting the
         // process, so the values go to the depot, or to the trim that made them expire.
-        self.shared().retire(self);
+        self.shared.retire(&self.cache);
     }
 }
 
@@ -69,8 +77,8 @@ impl Registry {
             self.insert(shared, swept);
         }
         let thin = self.thin[index];
-        // SAFETY: `thin` is a non-null entry of this table: `Arc::as_ptr` of the `Arc` boxed in
-        // `owned` at the same index, which is an `Arc<Cache<T>>` because an index names at most one
+        // SAFETY: `thin` is a non-null entry of this table: `Arc::as_ptr` of the cache's `Arc`
+        // in the `Slot` boxed in `owned` at the same index, a `Slot<T>` because an index names at most one
         // live pool (see `CacheId`) and only that pool inserts there. Incrementing the count
         // of an `Arc` this table owns, from its pointer, is what `increment_strong_count` is for.
         unsafe {
@@ -100,9 +108,12 @@ impl Registry {
             self.owned.resize_with(index + 1, || None);
             self.thin.resize(index + 1, ptr::null());
         }
-        let cache = Shared::register(shared);
+        let cache = shared.register();
         self.thin[index] = Arc::as_ptr(&cache).cast();
-        self.owned[index] = Some(Box::new(cache));
+        self.owned[index] = Some(Box::new(Slot {
+            cache,
+            shared: Arc::clone(shared),
+        }));
     }
 
     /// Takes this thread's cache for a pool out of the table, if it has one.

@@ -88,12 +88,12 @@ impl<T> Shared<T> {
     }
 
     /// A new cache for the calling thread, in the list every other thread reaches.
-    pub(crate) fn register(this: &Arc<Self>) -> Arc<Cache<T>> {
+    pub(crate) fn register(&self) -> Arc<Cache<T>> {
         // The list stays locked until the cache is in it, so a trim that advances the
         // generation after this read finds the cache when it walks the list.
-        let mut caches = lock(&this.caches);
-        let generation = this.lock().generation;
-        let cache = Arc::new(Cache::new(Arc::clone(this), generation));
+        let mut caches = lock(&self.caches);
+        let generation = self.lock().generation;
+        let cache = Arc::new(Cache::new(self.local_cap, generation));
 
         caches.push(Arc::clone(&cache));
         cache
@@ -124,9 +124,10 @@ impl<T> Shared<T> {
         data.generation = depot.generation;
     }
 
-    /// Whether a cache may be behind a trim; if not, nothing needs the depot's lock.
+    /// Whether a cache may be behind a trim; if not, nothing needs the depot's lock. (A closed
+    /// pool is never asked: its `Pool` is gone.)
     fn behind(&self, data: &CacheData<T>) -> bool {
-        data.generation.value() != self.generation.load(Ordering::Relaxed) || self.is_closed()
+        data.generation.value() != self.generation.load(Ordering::Relaxed)
     }
 
     /// A get's second step: this thread's cache, brought up to date, then a batch from the
@@ -180,9 +181,10 @@ impl<T> Shared<T> {
     }
 
     /// A get's third step: moves values from another thread's cache into the depot, where the
-    /// caller's refill finds them. Takes half of the first cache that has any, and waits for
-    /// none that is in use (its owner is active; parked threads' caches are what this is for).
-    /// Returns whether it moved any.
+    /// caller's refill finds them. Takes half of the first cache whose hint shows values and no
+    /// holder (an owner mid-operation is active; parked threads' caches are what this is for),
+    /// though it may wait briefly if the claim is taken between the hint and the hold. Returns
+    /// whether the depot has values now.
     pub(crate) fn steal(&self, own: Option<&Cache<T>>) -> bool {
         let moved = self.visit_others(
             own,
@@ -194,7 +196,9 @@ impl<T> Shared<T> {
                 n
             },
         );
-        moved > 0
+        // Catching a victim cache up with a trim may have moved its values to the depot
+        // rather than the steal itself: the caller's refill finds them either way.
+        moved > 0 || self.stored.load(Ordering::Relaxed) > 0
     }
 
     /// A return's third step: takes back into the budget the reserved slots other threads'
@@ -249,12 +253,22 @@ impl<T> Shared<T> {
     /// the counters), never both.
     fn walk<S, R>(
         &self,
+        state: S,
+        f: impl FnMut(&mut S, &mut Held<'_, T>),
+        end: impl FnOnce(S, &mut Depot<T>) -> R,
+    ) -> R {
+        self.walk_locked(&lock(&self.caches), state, f, end)
+    }
+
+    /// [`walk`](Shared::walk), for a caller that already holds the list.
+    fn walk_locked<S, R>(
+        &self,
+        caches: &[Arc<Cache<T>>],
         mut state: S,
         mut f: impl FnMut(&mut S, &mut Held<'_, T>),
         end: impl FnOnce(S, &mut Depot<T>) -> R,
     ) -> R {
-        let caches = lock(&self.caches);
-        for cache in caches.iter() {
+        for cache in caches {
             let mut held = cache.hold();
             let mut depot = self.lock();
             self.catch_up(&mut depot, &mut held);
@@ -287,7 +301,7 @@ impl<T> Shared<T> {
     /// A return from a thread without a usable cache: kept in the depot if a slot is free, or
     /// can be freed from a cache; otherwise handed back to be dropped.
     pub(crate) fn push_direct(&self, value: Box<T>, origin: Origin) -> Result<(), Box<T>> {
-        if self.is_closed() || !self.take_slot() {
+        if !self.take_slot() {
             return Err(value);
         }
         self.push_reserved(value);
@@ -309,10 +323,15 @@ impl<T> Shared<T> {
             if self.budget.take(1) == 1 {
                 return true;
             }
-            if self.reclaim_slots(None) == 0 {
+            if self.reclaim_slots(None) == 0 && self.budget.free() == 0 {
                 return false;
             }
         }
+    }
+
+    /// Whether the budget has a free slot now (another thread may take it first).
+    pub(crate) fn any_free_slot(&self) -> bool {
+        self.budget.free() > 0
     }
 
     /// Gives back a slot taken by [`take_slot`](Shared::take_slot) and not used.
@@ -323,36 +342,42 @@ impl<T> Shared<T> {
     /// Drops what was idle at the previous trim, wherever it is; what is idle now becomes the
     /// victims. Returns the values to drop, for the caller to drop outside every lock.
     pub(crate) fn trim(&self) -> Trash<T> {
-        let mut depot = self.lock();
-        let current = std::mem::take(&mut depot.current);
-        let dropped = std::mem::replace(&mut depot.victim, current);
-        depot.generation = depot.generation.trimmed();
-        self.expire(&mut depot, dropped);
-        self.unlock(depot);
-        // Each cache's values are now victims: `catch_up` moves them to the depot. Then every
-        // value that expired, those that other threads' caches expired racing this trim
-        // included: none is left for a thread other than the caller to drop.
-        Trash::from(self.walk(
-            (),
-            |(), _| {},
-            |(), depot| std::mem::take(&mut depot.expired),
-        ))
+        self.advance(|depot| {
+            let current = std::mem::take(&mut depot.current);
+            let dropped = std::mem::replace(&mut depot.victim, current);
+            depot.generation = depot.generation.trimmed();
+            dropped
+        })
     }
 
     /// Drops every idle value, wherever it is. Returns them, for the caller to drop outside
     /// every lock.
     pub(crate) fn clear(&self) -> Trash<T> {
+        self.advance(|depot| {
+            let dropped = depot.drain();
+            depot.generation = depot.generation.cleared();
+            dropped
+        })
+    }
+
+    /// A trim or clear: `step` advances the depot's generation and returns the depot values that
+    /// expire; then every cache catches up (its values become victims or expire). The list stays
+    /// locked from the step to the end of the walk, so two trims or clears do not interleave:
+    /// each takes exactly the values it made expire, those that other threads' caches expired
+    /// racing it included, and none is left for another thread to drop.
+    fn advance(&self, step: impl FnOnce(&mut Depot<T>) -> Vec<Box<T>>) -> Trash<T> {
+        let caches = lock(&self.caches);
         let mut depot = self.lock();
-        let dropped = depot.drain();
-        depot.generation = depot.generation.cleared();
+        let dropped = step(&mut depot);
         self.expire(&mut depot, dropped);
         self.unlock(depot);
-        // Each cache's values expire: `catch_up` moves them to the depot's `expired`.
-        Trash::from(self.walk(
+        let expired = self.walk_locked(
+            &caches,
             (),
             |(), _| {},
             |(), depot| std::mem::take(&mut depot.expired),
-        ))
+        );
+        Trash::from(expired)
     }
 
     /// Counts depot values as trimmed, frees their slots, and files them as expired.
@@ -363,8 +388,8 @@ impl<T> Shared<T> {
     }
 
     /// The pool is dropped: nothing is kept any more, and every idle value, in the depot or
-    /// any thread's cache, is returned to be dropped. The caches leave the list, which breaks
-    /// their reference cycle with this part; each thread's table drops its entry later.
+    /// any thread's cache, is returned to be dropped. The caches leave the list; each thread's
+    /// table drops its (empty) entry later.
     pub(crate) fn close(&self) -> Trash<T> {
         self.closed.store(true, Ordering::Relaxed);
         // Every cache's values expire as `clear` walks them: the pool is closed.
@@ -383,11 +408,6 @@ impl<T> Shared<T> {
         self.catch_up(&mut depot, &mut held);
         let n = held.values.len();
         depot.current.append(&mut held.values);
-        if self.is_closed() {
-            // Nothing may stay in a closed pool's depot (its values expired already).
-            let stray = depot.drain();
-            depot.expired.extend(stray);
-        }
         self.unlock(depot);
         self.budget.give(held.reserved - n);
         held.reserved = 0;

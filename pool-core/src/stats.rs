@@ -130,7 +130,7 @@ impl Counters {
         }
     }
 
-    /// Counts a value given back and dropped (no room, a panicking reset, or a closed pool).
+    /// Counts a value given back and dropped (no room, a panicking reset, or discarded).
     pub(crate) fn discarded(&self, origin: Origin) {
         Self::add(&self.discarded, 1);
         Self::add(&self.ended, u64::from(origin == Origin::Guard));

@@ -6,7 +6,7 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::thread;
 
-use pool_core::{Pool, Poolable, Reset};
+use pool_core::{Pool, Poolable, Pooled, Reset};
 use pool_tests::{assert_balanced, assert_settled};
 
 /// A value whose reset panics when told to, to check the pool survives it.
@@ -130,4 +130,18 @@ fn a_trimmed_value_whose_drop_panics_during_a_get_loses_no_count() {
     worker.join().unwrap();
     drop(pool.get());
     assert_settled(pool.stats());
+}
+
+#[test]
+fn discarding_a_value_whose_drop_panics_loses_no_count() {
+    // Found by review: `discard` dropped the value before counting it, so a panicking `Drop`
+    // left it counted in use for ever.
+    let pool: Pool<Boom> = Pool::new();
+    let mut armed = pool.get();
+    armed.armed = true;
+    let discarded = panic::catch_unwind(AssertUnwindSafe(|| Pooled::discard(armed)));
+    assert!(discarded.is_err(), "the armed value's Drop did not run");
+    let stats = pool.stats();
+    assert_eq!((stats.discarded, stats.in_use), (1, 0), "{stats:?}");
+    assert_settled(stats);
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::thread;
 
 use pool_core::{OwnedPooled, Pool, Pooled};
-use pool_tests::assert_balanced;
+use pool_tests::{assert_balanced, assert_settled};
 
 #[test]
 fn static_pools_work_from_many_threads() {
@@ -153,4 +153,45 @@ fn parked_producer_threads_do_not_strand_the_budget() {
         before.returned > 0,
         "the handed-over values were all discarded: {before:?}"
     );
+}
+
+#[test]
+fn no_return_is_discarded_while_the_pool_holds_fewer_than_max_idle() {
+    // Two producers take values, two consumers return them (through a bounded channel). If no
+    // more than `max_idle` values were ever made, the pool never held `max_idle` idle ones, so
+    // no return may have been dropped. (Found by review: a return that took slots back from
+    // other caches lost them to a racing return and was dropped.)
+    const MAX_IDLE: usize = 16;
+    let rounds = if cfg!(miri) { 1 } else { 4 };
+    let per_round = if cfg!(miri) { 200 } else { 20_000 };
+    for round in 0..rounds {
+        let pool: Arc<Pool<Vec<u8>>> = Arc::new(Pool::with_max_idle(MAX_IDLE));
+        let (tx, rx) = mpsc::sync_channel::<OwnedPooled<Vec<u8>>>(4);
+        let rx = Arc::new(std::sync::Mutex::new(rx));
+        thread::scope(|s| {
+            for _ in 0..2 {
+                let (pool, tx) = (&pool, tx.clone());
+                s.spawn(move || {
+                    for _ in 0..per_round {
+                        tx.send(pool.get_owned()).unwrap();
+                    }
+                });
+            }
+            drop(tx);
+            for _ in 0..2 {
+                let rx = Arc::clone(&rx);
+                s.spawn(move || {
+                    while let Ok(value) = rx.lock().unwrap().recv() {
+                        drop(value);
+                    }
+                });
+            }
+        });
+        let stats = pool.stats();
+        assert!(
+            stats.discarded == 0 || stats.created > MAX_IDLE as u64,
+            "round {round}: returns dropped although at most {MAX_IDLE} values were made: {stats:?}"
+        );
+        assert_settled(stats);
+    }
 }
