@@ -181,14 +181,13 @@ impl<T> Shared<T> {
     }
 
     /// A get's third step: moves values from another thread's cache into the depot, where the
-    /// caller's refill finds them. Takes half of the first cache whose hint shows values and no
-    /// holder (an owner mid-operation is active; parked threads' caches are what this is for),
-    /// though it may wait briefly if the claim is taken between the hint and the hold. Returns
-    /// whether the depot has values now.
+    /// caller's refill finds them. Takes half of the first cache whose hint shows values, or
+    /// that is held right now (its holder is mid-operation, and done in a moment: waiting for it
+    /// costs less than creating a value). Returns whether the depot has values now.
     pub(crate) fn steal(&self, own: Option<&Cache<T>>) -> bool {
         let moved = self.visit_others(
             own,
-            |hint| hint.is_some_and(|h| h.len > 0),
+            |hint| hint.map_or(true, |h| h.len > 0),
             |held, depot| {
                 let n = held.values.len().div_ceil(2).min(self.batch);
                 depot.current.extend(held.values.drain(..n));
