@@ -1,6 +1,10 @@
 //! The guards [`Pooled`] and [`OwnedPooled`]: a value out of a pool, given back on drop.
 
+use std::borrow::{Borrow, BorrowMut};
+use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::io;
 use std::mem::ManuallyDrop;
 use std::ops::{Deref, DerefMut};
 use std::ptr;
@@ -11,9 +15,31 @@ use crate::{Pool, Poolable};
 /// A value taken from a [`Pool`] by [`Pool::get`]. Dropping it resets the value and gives it
 /// back to the pool.
 ///
-/// It derefs to `T`. [`Pooled::detach`] keeps the value instead, and [`Pooled::discard`] drops
-/// it. The guard borrows its pool; to move a value to another thread or an async task with no
-/// borrow, use [`Pool::get_owned`].
+/// It derefs to `T`, and acts like it: where `T` does, a guard implements `Display`,
+/// `PartialEq` (with another guard, or with a `T`), `Eq`, `PartialOrd`, `Ord`, `Hash`,
+/// `io::Read`, `io::BufRead`, `io::Write`, `fmt::Write`, `AsRef`/`AsMut` and
+/// `Borrow`/`BorrowMut`.
+///
+/// ```
+/// use std::io::Write;
+/// use pool_core::Pool;
+///
+/// let names: Pool<String> = Pool::new();
+/// let mut name = names.get();
+/// name.push_str("ada");
+/// assert_eq!(format!("hello, {name}"), "hello, ada");
+/// assert!(name == "ada".to_owned());
+///
+/// let buffers: Pool<Vec<u8>> = Pool::new();
+/// let mut buf = buffers.get();
+/// write!(buf, "{}-{}", 1, 2)?;
+/// assert!(buf == b"1-2".to_vec());
+/// # Ok::<(), std::io::Error>(())
+/// ```
+///
+/// [`Pooled::detach`] keeps the value instead, and [`Pooled::discard`] drops it. The guard
+/// borrows its pool; to move a value to another thread or an async task with no borrow, use
+/// [`Pool::get_owned`].
 ///
 /// ```
 /// use pool_core::{Pool, Pooled};
@@ -202,3 +228,113 @@ guard_impls!(
     discard:
     /// Drops the value instead of giving it back, like [`Pooled::discard`].
 );
+
+/// The traits of the value itself, forwarded so that a guard acts like its value: printing it,
+/// comparing it (with another guard or with a plain value), hashing it, and reading or writing
+/// through it.
+macro_rules! value_impls {
+    ($guard:ident $(<$lt:lifetime>)?) => {
+        impl<$($lt,)? T: Poolable + fmt::Display> fmt::Display for $guard<$($lt,)? T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&**self, f)
+            }
+        }
+
+        impl<$($lt,)? T: Poolable + PartialEq> PartialEq for $guard<$($lt,)? T> {
+            fn eq(&self, other: &Self) -> bool {
+                **self == **other
+            }
+        }
+
+        impl<$($lt,)? T: Poolable + PartialEq> PartialEq<T> for $guard<$($lt,)? T> {
+            fn eq(&self, other: &T) -> bool {
+                **self == *other
+            }
+        }
+
+        impl<$($lt,)? T: Poolable + Eq> Eq for $guard<$($lt,)? T> {}
+
+        impl<$($lt,)? T: Poolable + PartialOrd> PartialOrd for $guard<$($lt,)? T> {
+            fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+                (**self).partial_cmp(&**other)
+            }
+        }
+
+        impl<$($lt,)? T: Poolable + PartialOrd> PartialOrd<T> for $guard<$($lt,)? T> {
+            fn partial_cmp(&self, other: &T) -> Option<Ordering> {
+                (**self).partial_cmp(other)
+            }
+        }
+
+        impl<$($lt,)? T: Poolable + Ord> Ord for $guard<$($lt,)? T> {
+            fn cmp(&self, other: &Self) -> Ordering {
+                (**self).cmp(&**other)
+            }
+        }
+
+        impl<$($lt,)? T: Poolable + Hash> Hash for $guard<$($lt,)? T> {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                (**self).hash(state);
+            }
+        }
+
+        impl<$($lt,)? T: Poolable> Borrow<T> for $guard<$($lt,)? T> {
+            fn borrow(&self) -> &T {
+                self
+            }
+        }
+
+        impl<$($lt,)? T: Poolable> BorrowMut<T> for $guard<$($lt,)? T> {
+            fn borrow_mut(&mut self) -> &mut T {
+                self
+            }
+        }
+
+        impl<$($lt,)? T: Poolable + io::Read> io::Read for $guard<$($lt,)? T> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                (**self).read(buf)
+            }
+
+            fn read_to_end(&mut self, buf: &mut Vec<u8>) -> io::Result<usize> {
+                (**self).read_to_end(buf)
+            }
+
+            fn read_exact(&mut self, buf: &mut [u8]) -> io::Result<()> {
+                (**self).read_exact(buf)
+            }
+        }
+
+        impl<$($lt,)? T: Poolable + io::BufRead> io::BufRead for $guard<$($lt,)? T> {
+            fn fill_buf(&mut self) -> io::Result<&[u8]> {
+                (**self).fill_buf()
+            }
+
+            fn consume(&mut self, amount: usize) {
+                (**self).consume(amount);
+            }
+        }
+
+        impl<$($lt,)? T: Poolable + io::Write> io::Write for $guard<$($lt,)? T> {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                (**self).write(buf)
+            }
+
+            fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+                (**self).write_all(buf)
+            }
+
+            fn flush(&mut self) -> io::Result<()> {
+                (**self).flush()
+            }
+        }
+
+        impl<$($lt,)? T: Poolable + fmt::Write> fmt::Write for $guard<$($lt,)? T> {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                (**self).write_str(s)
+            }
+        }
+    };
+}
+
+value_impls!(Pooled<'a>);
+value_impls!(OwnedPooled);

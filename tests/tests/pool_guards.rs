@@ -61,3 +61,63 @@ fn guards_deref_and_debug() {
     assert!(std::ptr::eq(Pooled::pool(&buf), &pool));
     assert!(format!("{pool:?}").contains("max_idle"));
 }
+
+#[test]
+fn guards_print_compare_and_hash_like_their_value() {
+    use std::borrow::Borrow;
+    use std::hash::{BuildHasher, RandomState};
+    let names: Pool<String> = Pool::new();
+    let mut ada = names.get();
+    ada.push_str("ada");
+    assert_eq!(format!("{ada}"), "ada", "Display");
+    assert!(ada == "ada".to_owned(), "PartialEq<T>");
+    let mut bob = names.get();
+    bob.push_str("bob");
+    assert!(
+        ada != bob && ada < bob,
+        "PartialEq and PartialOrd between guards"
+    );
+    assert_eq!(ada.cmp(&bob), std::cmp::Ordering::Less, "Ord");
+    let hasher = RandomState::new();
+    assert_eq!(
+        hasher.hash_one(&ada),
+        hasher.hash_one("ada".to_owned()),
+        "Hash agrees with String's"
+    );
+    let borrowed: &String = ada.borrow();
+    assert_eq!(borrowed, "ada", "Borrow<T>");
+
+    let shared = Arc::new(Pool::<String>::new());
+    let mut owned = shared.get_owned();
+    owned.push_str("cy");
+    assert_eq!(owned.to_string(), "cy");
+    assert!(owned == "cy".to_owned());
+}
+
+#[test]
+fn guards_read_and_write_like_their_value() {
+    use std::collections::VecDeque;
+    use std::fmt::Write as _;
+    use std::io::{BufRead, Read, Write};
+    let buffers: Pool<Vec<u8>> = Pool::new();
+    let mut buf = buffers.get();
+    write!(buf, "{}-{}", 1, 2).unwrap();
+    buf.flush().unwrap();
+    assert!(buf == b"1-2".to_vec(), "io::Write");
+
+    let texts: Pool<String> = Pool::new();
+    let mut text = texts.get();
+    write!(text, "{:>3}", 7).unwrap();
+    assert_eq!(*text, "  7", "fmt::Write");
+
+    // `VecDeque<u8>` reads and buffers: so does a guard of one.
+    let queues: Pool<VecDeque<u8>> = Pool::new();
+    let mut reader = queues.get();
+    reader.extend(b"line one\nline two\n");
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    assert_eq!(first, "line one\n", "io::BufRead");
+    let mut rest = String::new();
+    reader.read_to_string(&mut rest).unwrap();
+    assert_eq!(rest, "line two\n", "io::Read");
+}
