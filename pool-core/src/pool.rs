@@ -21,6 +21,10 @@ pub const DEFAULT_MAX_IDLE: usize = 256;
 /// The function a pool calls to make a value, when it is not `T::create`.
 pub(crate) type CreateFn<T> = Box<dyn Fn() -> T + Send + Sync>;
 
+/// What a pool asks of a value coming back, after its reset: shrink it, then whether to keep it
+/// (the builder's `max_capacity` and `keep_if`, composed).
+pub(crate) type KeepFn<T> = Box<dyn Fn(&mut T) -> bool + Send + Sync>;
+
 /// A thread-safe pool of reusable values.
 ///
 /// [`get`](Pool::get) hands out an idle value, or creates one with [`Poolable::create`];
@@ -72,6 +76,8 @@ pub struct Pool<T: Poolable> {
     shared: OnceLock<Arc<Shared<T>>>,
     max_idle: usize,
     create: Option<CreateFn<T>>,
+    /// The builder's `max_capacity` and `keep_if`; `None` on the common path costs one branch.
+    keep: Option<KeepFn<T>>,
 }
 
 impl<T: Poolable> Pool<T> {
@@ -102,6 +108,7 @@ impl<T: Poolable> Pool<T> {
             shared: OnceLock::new(),
             max_idle,
             create: None,
+            keep: None,
         }
     }
 
@@ -120,12 +127,17 @@ impl<T: Poolable> Pool<T> {
         PoolBuilder::new()
     }
 
-    pub(crate) fn from_builder(max_idle: usize, create: Option<CreateFn<T>>) -> Self {
+    pub(crate) fn from_builder(
+        max_idle: usize,
+        create: Option<CreateFn<T>>,
+        keep: Option<KeepFn<T>>,
+    ) -> Self {
         Pool {
             index: StdAtomicUsize::new(usize::MAX),
             shared: OnceLock::new(),
             max_idle,
             create,
+            keep,
         }
     }
 
@@ -136,6 +148,11 @@ impl<T: Poolable> Pool<T> {
 
     /// Takes an idle value, or creates one, behind a guard that resets it and gives it back
     /// when dropped.
+    ///
+    /// The guard borrows the pool, so it cannot outlive it or move into a spawned thread or
+    /// task (`tokio::spawn` says "borrowed value does not live long enough"): for those, keep
+    /// the pool in an `Arc` (or a `static`) and use [`get_owned`](Pool::get_owned), whose
+    /// guard is `'static`.
     ///
     /// ```
     /// use pool_core::Pool;
@@ -151,7 +168,9 @@ impl<T: Poolable> Pool<T> {
     }
 
     /// Like [`get`](Pool::get), for a pool in an `Arc`: the guard holds a clone of the `Arc`,
-    /// so it can move to another thread or into an async task.
+    /// so it is `'static` and can move to another thread or into an async task
+    /// (`std::thread::spawn`, `tokio::spawn`). A `static` pool's [`get`](Pool::get) guard is
+    /// `'static` already.
     ///
     /// ```
     /// use std::sync::Arc;
@@ -165,6 +184,25 @@ impl<T: Poolable> Pool<T> {
     #[inline]
     pub fn get_owned(self: &StdArc<Self>) -> OwnedPooled<T> {
         OwnedPooled::new(StdArc::clone(self), self.take())
+    }
+
+    /// Takes an idle value if there is one anywhere in the pool (this thread's cache, the shared
+    /// depot, or another thread's cache), and never creates one: `None` when none is idle.
+    ///
+    /// ```
+    /// use pool_core::Pool;
+    ///
+    /// let pool: Pool<Vec<u8>> = Pool::new();
+    /// assert!(pool.try_get().is_none());
+    /// drop(pool.get()); // made, then kept
+    /// assert!(pool.try_get().is_some());
+    /// assert_eq!(pool.stats().created, 1);
+    /// ```
+    pub fn try_get(&self) -> Option<Pooled<'_, T>> {
+        // SAFETY: as in `take`.
+        let fast = unsafe { registry::with_fast(self.index(), Cache::pop_fast) };
+        let value = fast.or_else(|| self.find(self.shared()))?;
+        Some(Pooled::new(self, value))
     }
 
     /// Resets `value` and keeps it if the pool has room, or drops it. Counts it as created.
@@ -181,8 +219,11 @@ impl<T: Poolable> Pool<T> {
         let shared = self.shared();
         Counters::add(&shared.counters.created, 1);
         let mut value = Box::new(value);
-        reset(self, &mut value, Origin::Put);
-        self.keep(value, Origin::Put);
+        if reset(self, &mut value, Origin::Put) {
+            self.keep(value, Origin::Put);
+        } else {
+            self.refuse(value, Origin::Put);
+        }
     }
 
     /// Creates values until at least `n` are idle, or `max_idle` are.
@@ -314,18 +355,24 @@ impl<T: Poolable> Pool<T> {
     #[cold]
     fn take_slow(&self) -> Box<T> {
         let shared = self.shared();
-        let found = match registry::cache_for(shared) {
+        self.find(shared)
+            .unwrap_or_else(|| self.create_for_get(shared))
+    }
+
+    /// An idle value from anywhere but this thread's cache's fast path: that cache brought up
+    /// to date and refilled from the depot, then other threads' caches.
+    fn find(&self, shared: &Arc<Shared<T>>) -> Option<Box<T>> {
+        match registry::cache_for(shared) {
             Some(cache) => {
-                let mut found = shared.pop_or_refill(&mut cache.hold());
+                let found = shared.pop_or_refill(&mut cache.hold());
                 if found.is_none() && shared.steal(Some(&cache)) {
-                    found = shared.pop_or_refill(&mut cache.hold());
+                    return shared.pop_or_refill(&mut cache.hold());
                 }
                 found
             }
             // A thread without a usable cache (it is exiting): the depot, then other caches.
             None => shared.pop_direct(),
-        };
-        found.unwrap_or_else(|| self.create_for_get(shared))
+        }
     }
 
     /// Makes a value for a get, and counts it handed out.
@@ -350,8 +397,18 @@ impl<T: Poolable> Pool<T> {
     /// The end of a guard that gives its value back: reset, then keep or drop.
     #[inline]
     pub(crate) fn recycle(&self, mut value: Box<T>) {
-        reset(self, &mut value, Origin::Guard);
-        self.keep(value, Origin::Guard);
+        if reset(self, &mut value, Origin::Guard) {
+            self.keep(value, Origin::Guard);
+        } else {
+            self.refuse(value, Origin::Guard);
+        }
+    }
+
+    /// Drops a value that `keep_if` refused, counted as discarded.
+    #[cold]
+    fn refuse(&self, value: Box<T>, origin: Origin) {
+        self.shared().counters.discarded(origin);
+        drop(value);
     }
 
     /// Keeps a reset value in this thread's cache, or goes the slow way.
@@ -429,11 +486,12 @@ impl<T: Poolable> Pool<T> {
     }
 }
 
-/// Resets a value coming back. If the reset panics, the value is dropped by the unwinding and
+/// Resets a value coming back, then asks the builder's `max_capacity` and `keep_if` about it:
+/// returns whether to keep it. If any of them panics, the value is dropped by the unwinding and
 /// counted as discarded (and as the end of its guard when it came from one); the panic goes on
 /// to the caller, and the pool holds no lock or claim, so it stays usable.
 #[inline]
-fn reset<T: Poolable>(pool: &Pool<T>, value: &mut T, origin: Origin) {
+fn reset<T: Poolable>(pool: &Pool<T>, value: &mut T, origin: Origin) -> bool {
     struct CountIfUnwinding<'a, T: Poolable> {
         pool: &'a Pool<T>,
         origin: Origin,
@@ -445,7 +503,9 @@ fn reset<T: Poolable>(pool: &Pool<T>, value: &mut T, origin: Origin) {
     }
     let on_unwind = CountIfUnwinding { pool, origin };
     value.reset();
+    let keep = pool.keep.as_ref().map_or(true, |keep| keep(value));
     mem::forget(on_unwind);
+    keep
 }
 
 impl<T: Poolable> Default for Pool<T> {
@@ -459,6 +519,7 @@ impl<T: Poolable> fmt::Debug for Pool<T> {
         f.debug_struct("Pool")
             .field("max_idle", &self.max_idle)
             .field("custom_create", &self.create.is_some())
+            .field("keep_if", &self.keep.is_some())
             .field("stats", &self.stats())
             .finish()
     }

@@ -35,3 +35,34 @@ fn hit_rate_reports_reuse() {
     }
     assert_eq!(pool.stats().hit_rate(), 0.75);
 }
+
+#[test]
+fn try_get_never_creates_and_finds_values_anywhere() {
+    use std::sync::{mpsc, Arc};
+    let pool: Arc<Pool<Vec<u8>>> = Arc::new(Pool::new());
+    assert!(
+        pool.try_get().is_none(),
+        "an empty pool has nothing to give"
+    );
+    assert_eq!(pool.stats().created, 0);
+    // A value idle in a parked thread's cache is found.
+    let (ready, wait) = mpsc::channel();
+    let (release, parked) = mpsc::channel::<()>();
+    let worker = {
+        let pool = Arc::clone(&pool);
+        std::thread::spawn(move || {
+            drop(pool.get());
+            ready.send(()).unwrap();
+            parked.recv().unwrap();
+        })
+    };
+    wait.recv().unwrap();
+    let found = pool.try_get();
+    assert!(found.is_some(), "the parked thread's idle value");
+    assert!(pool.try_get().is_none(), "and nothing more");
+    drop(found);
+    let stats = pool.stats();
+    assert_eq!((stats.created, stats.reused), (1, 1), "{stats:?}");
+    release.send(()).unwrap();
+    worker.join().unwrap();
+}
