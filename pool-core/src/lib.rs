@@ -72,6 +72,7 @@ mod builder;
 mod cache;
 mod claim;
 mod depot;
+mod ext;
 mod generation;
 mod guard;
 mod id;
