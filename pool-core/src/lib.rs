@@ -65,7 +65,7 @@
 //! in `stats`, `idle`, `trim`, `clear` and drop; stranded budgets; panics at thread exit); a
 //! million-operation stress test with trims racing it; a counting allocator for the
 //! no-allocation promise; and the pool tests under Miri and AddressSanitizer.
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod budget;
 mod builder;
