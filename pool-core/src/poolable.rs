@@ -25,13 +25,15 @@ use crate::Reset;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not implement `Poolable`, so a pool cannot hold it",
     label = "`{Self}` is not `Poolable`",
-    note = "derive it with `#[derive(Poolable)]`; a poolable type must be `Reset + Send + 'static`"
+    note = "a `Poolable` type is `Reset + Send + 'static` and can create a value; a generic type is `Poolable` for some type arguments only: `Vec<T>` needs `T: Send + 'static`, a `#[derive(Poolable)]` type what its fields and its creation need (such as `Reset`, `Send`, `Default`)",
+    note = "a type of your own crate can `#[derive(Poolable)]`; types of the `bytes`, `smallvec`, `arrayvec`, `hashbrown` and `indexmap` crates implement `Poolable` with pool-core's feature of the same name"
 )]
 pub trait Poolable: Reset + Send + Sized + 'static {
     /// Makes a new value, for a pool that has no idle one to hand out.
     fn create() -> Self;
 }
 
+#[diagnostic::do_not_recommend]
 impl Poolable for String {
     #[inline]
     fn create() -> Self {
@@ -42,6 +44,7 @@ impl Poolable for String {
 macro_rules! poolable_default {
     ($({$($generics:tt)*} $ty:ty),* $(,)?) => {
         $(
+            #[diagnostic::do_not_recommend]
             impl<$($generics)*> Poolable for $ty {
                 #[inline]
                 fn create() -> Self {
@@ -62,6 +65,7 @@ poolable_default!(
     {T: Ord + Send + 'static} BTreeSet<T>,
 );
 
+#[diagnostic::do_not_recommend]
 impl<T: Poolable> Poolable for Box<T> {
     #[inline]
     fn create() -> Self {

@@ -56,7 +56,8 @@ use std::time::Duration;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not implement `Reset`, so it cannot be reset for reuse",
     label = "`{Self}` cannot be reset",
-    note = "derive it with `#[derive(Reset)]`, or mark the field `#[pool(skip)]` (keep it), `#[pool(default)]` (assign `Default::default()`) or `#[pool(reset_with = path)]` (call `path(&mut field)`)"
+    note = "on a field of a derived type, write `#[pool(skip)]` (keep the value), `#[pool(default)]` (assign `Default::default()`) or `#[pool(reset_with = f)]` (call `f(&mut field)`)",
+    note = "a type of your own crate can `#[derive(Reset)]`; types of the `bytes`, `smallvec`, `arrayvec`, `hashbrown` and `indexmap` crates implement `Reset` with pool-core's feature of the same name"
 )]
 pub trait Reset {
     /// Puts `self` back in its pristine state, keeping its allocations.
@@ -66,6 +67,7 @@ pub trait Reset {
 macro_rules! reset_to {
     ($value:expr => $($ty:ty),* $(,)?) => {
         $(
+            #[diagnostic::do_not_recommend]
             impl Reset for $ty {
                 #[inline]
                 fn reset(&mut self) {
@@ -86,6 +88,7 @@ reset_to!(Duration::ZERO => Duration);
 macro_rules! reset_by_clear {
     ($({$($generics:tt)*} $ty:ty),* $(,)?) => {
         $(
+            #[diagnostic::do_not_recommend]
             impl<$($generics)*> Reset for $ty {
                 #[inline]
                 fn reset(&mut self) {
@@ -109,6 +112,7 @@ reset_by_clear!(
     {T} BTreeSet<T>,
 );
 
+#[diagnostic::do_not_recommend]
 impl Reset for PathBuf {
     #[inline]
     fn reset(&mut self) {
@@ -116,6 +120,7 @@ impl Reset for PathBuf {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T> Reset for Option<T> {
     #[inline]
     fn reset(&mut self) {
@@ -123,6 +128,7 @@ impl<T> Reset for Option<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Reset> Reset for [T] {
     #[inline]
     fn reset(&mut self) {
@@ -132,6 +138,7 @@ impl<T: Reset> Reset for [T] {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Reset, const N: usize> Reset for [T; N] {
     #[inline]
     fn reset(&mut self) {
@@ -139,6 +146,7 @@ impl<T: Reset, const N: usize> Reset for [T; N] {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Reset + ?Sized> Reset for Box<T> {
     #[inline]
     fn reset(&mut self) {
@@ -146,6 +154,7 @@ impl<T: Reset + ?Sized> Reset for Box<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Reset> Reset for Wrapping<T> {
     #[inline]
     fn reset(&mut self) {
@@ -153,6 +162,7 @@ impl<T: Reset> Reset for Wrapping<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Reset> Reset for Saturating<T> {
     #[inline]
     fn reset(&mut self) {
@@ -160,16 +170,19 @@ impl<T: Reset> Reset for Saturating<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: ?Sized> Reset for PhantomData<T> {
     #[inline]
     fn reset(&mut self) {}
 }
 
+#[diagnostic::do_not_recommend]
 impl Reset for PhantomPinned {
     #[inline]
     fn reset(&mut self) {}
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Copy + Default> Reset for Cell<T> {
     #[inline]
     fn reset(&mut self) {
@@ -177,6 +190,7 @@ impl<T: Copy + Default> Reset for Cell<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Reset + ?Sized> Reset for RefCell<T> {
     #[inline]
     fn reset(&mut self) {
@@ -184,6 +198,7 @@ impl<T: Reset + ?Sized> Reset for RefCell<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Reset + ?Sized> Reset for Mutex<T> {
     /// Resets the inner value through `get_mut` (no locking: `&mut self` proves exclusive
     /// access) and clears poison, so a value poisoned by an earlier user is usable again.
@@ -199,6 +214,7 @@ impl<T: Reset + ?Sized> Reset for Mutex<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Reset + ?Sized> Reset for RwLock<T> {
     /// Resets the inner value through `get_mut` and clears poison, like `Mutex`.
     #[inline]
@@ -216,6 +232,7 @@ impl<T: Reset + ?Sized> Reset for RwLock<T> {
 macro_rules! reset_atomic {
     ($value:expr => $($ty:ty),* $(,)?) => {
         $(
+            #[diagnostic::do_not_recommend]
             impl Reset for $ty {
                 #[inline]
                 fn reset(&mut self) {
@@ -230,6 +247,7 @@ reset_atomic!(0 => AtomicU8, AtomicU16, AtomicU32, AtomicU64, AtomicUsize);
 reset_atomic!(0 => AtomicI8, AtomicI16, AtomicI32, AtomicI64, AtomicIsize);
 reset_atomic!(false => AtomicBool);
 
+#[diagnostic::do_not_recommend]
 impl<T> Reset for AtomicPtr<T> {
     #[inline]
     fn reset(&mut self) {
@@ -239,6 +257,7 @@ impl<T> Reset for AtomicPtr<T> {
 
 macro_rules! reset_tuple {
     ($($name:ident)+) => {
+        #[diagnostic::do_not_recommend]
         impl<$($name: Reset),+> Reset for ($($name,)+) {
             #[inline]
             #[allow(non_snake_case)] // the bindings reuse the type parameters' names

@@ -1,12 +1,14 @@
 //! The model the expansion works from: the input type, its variants and fields, each with its
-//! parsed `#[pool(..)]` options (thiserror's `ast.rs`, serde_derive's `internals/ast.rs`).
+//! resolved `#[pool(..)]` options (thiserror's `ast.rs`, serde_derive's `internals/ast.rs`), and
+//! the questions later phases ask of it (thiserror's `prop.rs`).
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote_spanned, ToTokens};
 use syn::spanned::Spanned;
-use syn::{Attribute, DeriveInput, Fields, Generics, Ident, Index, Member, Type};
+use syn::{DeriveInput, Fields, GenericParam, Generics, Ident, Index, Member, Type};
 
-use crate::attr::{self, ContainerAttrs, FieldAttrs};
+use crate::attr::{self, ContainerAttrs, FieldAttrs, FieldReset};
+use crate::callable::Callable;
 use crate::ctxt::Ctxt;
 
 /// Which derive is running: the two share everything but the `Poolable` impl and its checks.
@@ -42,14 +44,12 @@ pub(crate) struct Container<'a> {
     pub(crate) derive: Derive,
 }
 
-/// The shape of the input type.
+/// The shape of the input type. (A union has no model: `from_ast` reports it.)
 pub(crate) enum Data<'a> {
     /// A struct: its fields (none for a unit struct).
     Struct(Vec<Field<'a>>),
     /// An enum: its variants.
     Enum(Vec<Variant<'a>>),
-    /// A union; not supported, already reported.
-    Union,
 }
 
 /// How a struct or variant writes its fields.
@@ -71,8 +71,8 @@ pub(crate) struct Variant<'a> {
     pub(crate) style: Style,
     /// Its fields.
     pub(crate) fields: Vec<Field<'a>>,
-    /// Its `#[default]` attribute, if it is the variant a reset goes back to.
-    pub(crate) default: Option<&'a Attribute>,
+    /// The span of its `#[default]` attribute, if it is the variant a reset goes back to.
+    pub(crate) default: Option<Span>,
 }
 
 /// A field of a struct or variant.
@@ -81,7 +81,7 @@ pub(crate) struct Field<'a> {
     pub(crate) member: Member,
     /// The field's type.
     pub(crate) ty: &'a Type,
-    /// Its `#[pool(..)]` options.
+    /// Its `#[pool(..)]` options, resolved.
     pub(crate) attrs: FieldAttrs,
     /// The span of the field's first token after its attributes (its name, or its type for a
     /// tuple field).
@@ -91,15 +91,25 @@ pub(crate) struct Field<'a> {
     pub(crate) end: Span,
 }
 
+/// How `Poolable::create` makes a value.
+pub(crate) enum Creation<'c, 'a> {
+    /// `#[pool(new = f)]`: `f()`.
+    New(&'c Callable),
+    /// An enum: its `#[default]` variant, built by the derive from each field's `Default`,
+    /// the value a reset from another variant produces.
+    Variant(&'c Variant<'a>),
+    /// A struct: `Default::default()`.
+    Default,
+}
+
 impl<'a> Container<'a> {
-    /// Builds the model, reporting bad attributes and unions to `ctxt`.
-    pub(crate) fn from_ast(ctxt: &Ctxt, input: &'a DeriveInput, derive: Derive) -> Self {
+    /// Builds the model, reporting bad attributes to `ctxt`; `None` for a union, reported too.
+    pub(crate) fn from_ast(ctxt: &Ctxt, input: &'a DeriveInput, derive: Derive) -> Option<Self> {
         let name = input.ident.to_string();
         let attrs = attr::container_attrs(ctxt, &input.attrs, &format!("`{name}`"));
         let data = match &input.data {
             syn::Data::Struct(data) => {
-                let owner = format!("`{name}`");
-                Data::Struct(fields(ctxt, &data.fields, &owner))
+                Data::Struct(fields(ctxt, &data.fields, &format!("`{name}`")))
             }
             syn::Data::Enum(data) => Data::Enum(
                 data.variants
@@ -109,24 +119,21 @@ impl<'a> Container<'a> {
             ),
             syn::Data::Union(data) => {
                 report_union(ctxt, data.union_token.span, &name, derive);
-                Data::Union
+                return None;
             }
         };
-        Container {
+        Some(Container {
             ident: &input.ident,
             generics: &input.generics,
             attrs,
             data,
             derive,
-        }
+        })
     }
 
     /// The path generated code uses for pool_core: `#[pool(crate = ..)]` or `::pool_core`.
     pub(crate) fn krate(&self) -> TokenStream {
-        match &self.attrs.krate {
-            Some(krate) => krate.value.to_token_stream(),
-            None => quote_spanned!(Span::call_site()=> ::pool_core),
-        }
+        krate(self.attrs.krate.as_ref().map(|krate| &krate.value))
     }
 
     /// Every field of every struct or variant.
@@ -134,8 +141,66 @@ impl<'a> Container<'a> {
         match &self.data {
             Data::Struct(fields) => Box::new(fields.iter()),
             Data::Enum(variants) => Box::new(variants.iter().flat_map(|v| v.fields.iter())),
-            Data::Union => Box::new(std::iter::empty()),
         }
+    }
+
+    /// The variant marked `#[default]`, for an enum that has one (the first, if several are:
+    /// validate.rs reports the others).
+    pub(crate) fn default_variant(&self) -> Option<&Variant<'a>> {
+        match &self.data {
+            Data::Struct(_) => None,
+            Data::Enum(variants) => variants.iter().find(|variant| variant.default.is_some()),
+        }
+    }
+
+    /// The fields a reset keeps and resets in place: a struct's, or its default variant's.
+    pub(crate) fn reset_fields(&self) -> &[Field<'a>] {
+        match (&self.data, self.default_variant()) {
+            (Data::Struct(fields), _) => fields,
+            (Data::Enum(_), Some(variant)) => &variant.fields,
+            (Data::Enum(_), None) => &[],
+        }
+    }
+
+    /// The fields a reset builds from `Default::default()` when the value is another variant:
+    /// every field of the default variant of an enum that has other variants.
+    pub(crate) fn switch_fields(&self) -> &[Field<'a>] {
+        match (&self.data, self.default_variant()) {
+            (Data::Enum(variants), Some(variant)) if variants.len() > 1 => &variant.fields,
+            _ => &[],
+        }
+    }
+
+    /// How `Poolable::create` makes a value.
+    pub(crate) fn creation(&self) -> Creation<'_, 'a> {
+        match (&self.attrs.new, self.default_variant()) {
+            (Some(new), _) => Creation::New(&new.value),
+            (None, Some(variant)) => Creation::Variant(variant),
+            (None, None) => Creation::Default,
+        }
+    }
+
+    /// Whether the type has type or const parameters, so an impl may hold for some arguments
+    /// only. (Lifetime parameters alone do not count: they change no trait's answer.)
+    pub(crate) fn is_generic(&self) -> bool {
+        self.first_type_or_const_param().is_some()
+    }
+
+    /// The span of the name of the first type or const parameter, if there is one.
+    pub(crate) fn first_type_or_const_param(&self) -> Option<Span> {
+        self.generics.params.iter().find_map(|param| match param {
+            GenericParam::Type(param) => Some(param.ident.span()),
+            GenericParam::Const(param) => Some(param.ident.span()),
+            GenericParam::Lifetime(_) => None,
+        })
+    }
+}
+
+/// The path generated code uses for pool_core: the one given, or `::pool_core`.
+pub(crate) fn krate(given: Option<&syn::Path>) -> TokenStream {
+    match given {
+        Some(path) => path.to_token_stream(),
+        None => quote_spanned!(Span::call_site()=> ::pool_core),
     }
 }
 
@@ -144,15 +209,11 @@ impl<'a> Variant<'a> {
     fn from_ast(ctxt: &Ctxt, variant: &'a syn::Variant, enum_name: &str) -> Self {
         let name = format!("{enum_name}::{}", variant.ident);
         attr::reject_variant_attrs(ctxt, &variant.attrs, &name);
-        let owner = format!("`{name}`");
         Variant {
             ident: &variant.ident,
             style: style(&variant.fields),
-            fields: fields(ctxt, &variant.fields, &owner),
-            default: variant
-                .attrs
-                .iter()
-                .find(|attr| attr.path().is_ident("default")),
+            fields: fields(ctxt, &variant.fields, &format!("`{name}`")),
+            default: attr::default_marker(&variant.attrs).map(Spanned::span),
         }
     }
 }
@@ -181,6 +242,11 @@ impl<'a> Field<'a> {
     /// The field's name for messages (`data`, `0`).
     pub(crate) fn name(&self) -> String {
         member_name(&self.member)
+    }
+
+    /// What a reset does to the field.
+    pub(crate) fn reset(&self) -> &FieldReset {
+        &self.attrs.reset
     }
 }
 
@@ -218,7 +284,8 @@ fn last_token_span(ty: &Type) -> Option<Span> {
         .map(|token| token.span())
 }
 
-/// Compile error #4: a union has no way to know which field is live, so it cannot be reset.
+/// A union has no way to know which field is live, so it cannot be reset (UI case
+/// `derive/union.rs`).
 fn report_union(ctxt: &Ctxt, span: Span, name: &str, derive: Derive) {
     ctxt.error(
         span,

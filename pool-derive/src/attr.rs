@@ -1,79 +1,200 @@
-//! Parses `#[pool(..)]` attributes with `parse_nested_meta`, one function per option family.
+//! Parses `#[pool(..)]` with `parse_nested_meta`, one function per option family.
 //!
-//! Parsing only records what was written and where; rules that involve more than one option
-//! (conflicts, options that need a particular derive or shape) live in `validate.rs`.
+//! A field's options are resolved here into what its reset does, one [`FieldReset`] plus an
+//! optional shrink: two options that each decide the reset, or one given twice, are reported
+//! where the second is written, so later phases match on the decision instead of working out
+//! again which option wins. Rules that involve the type's shape or the derive (an option on a
+//! variant a reset never keeps, `new` on `#[derive(Reset)]`) live in `validate.rs`.
 
 use proc_macro2::{Delimiter, Span};
-use quote::ToTokens;
 use syn::meta::ParseNestedMeta;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Attribute, Expr, ExprPath, LitStr, Meta, Path, Token, WherePredicate};
+use syn::{Attribute, Expr, LitStr, Meta, Path, Token, WherePredicate};
 
+use crate::callable::{self, Callable};
 use crate::ctxt::Ctxt;
-
-/// The keys a field accepts, as listed in the "unknown key" error.
-const FIELD_KEYS: &str = "`skip`, `default`, `reset_with = path` and `max_capacity = N`";
-/// The keys a type accepts, as listed in the "unknown key" error.
-const CONTAINER_KEYS: &str =
-    "`new = path`, `crate = path`, `bound = \"...\"`, `global` and `global(max_idle = N)`";
+use crate::symbol::{Key, Level, DEFAULT, MAX_IDLE, POOL};
 
 /// An option's value and the span of its key, so errors can point at what the user wrote.
 pub(crate) struct Keyed<T> {
     /// The span of the key (`skip`, `max_capacity`, ...).
     pub(crate) key: Span,
-    /// The value after `=` (or `()` for a flag).
+    /// The value after `=`.
     pub(crate) value: T,
 }
 
-/// The `#[pool(..)]` options of a field.
-#[derive(Default)]
-pub(crate) struct FieldAttrs {
+/// What a reset does to a field; at most one option decides it.
+pub(crate) enum FieldReset {
+    /// No option: the field type's own `Reset`.
+    Reset,
     /// `#[pool(skip)]`: the field is left as is.
-    pub(crate) skip: Option<Keyed<()>>,
+    Skip,
     /// `#[pool(default)]`: the field is assigned `Default::default()`.
-    pub(crate) default: Option<Keyed<()>>,
-    /// `#[pool(reset_with = path)]`: the derive calls `path(&mut field)`. An expression path, so
-    /// `Vec::clear` and `<T as Trait>::reset` work.
-    pub(crate) reset_with: Option<Keyed<ExprPath>>,
-    /// `#[pool(max_capacity = N)]`: reset, then shrink to `N`.
-    pub(crate) max_capacity: Option<Keyed<Expr>>,
+    Default,
+    /// `#[pool(reset_with = f)]`: the derive calls `f(&mut field)`.
+    With(Callable),
+}
+
+/// The `#[pool(..)]` options of a field, resolved.
+pub(crate) struct FieldAttrs {
+    /// What a reset does to the field.
+    pub(crate) reset: FieldReset,
+    /// `#[pool(max_capacity = N)]`: after the reset, the field shrinks to capacity `N`.
+    pub(crate) shrink: Option<Keyed<Expr>>,
+    /// The first option written on the field, for rules about options as such.
+    pub(crate) first_option: Option<(Key, Span)>,
 }
 
 /// The `#[pool(..)]` options of the type itself.
 #[derive(Default)]
 pub(crate) struct ContainerAttrs {
-    /// `#[pool(new = path)]`: `create()` calls `path()`.
-    pub(crate) new: Option<Keyed<ExprPath>>,
+    /// `#[pool(new = f)]`: `create()` calls `f()`.
+    pub(crate) new: Option<Keyed<Callable>>,
     /// `#[pool(crate = path)]`: the path generated code uses for pool_core.
     pub(crate) krate: Option<Keyed<Path>>,
-    /// `#[pool(bound = "...")]`: replaces the inferred where-clause predicates.
+    /// `#[pool(bound = "...")]`: replaces the where-clause predicates inferred from the fields.
     pub(crate) bound: Option<Keyed<Vec<WherePredicate>>>,
     /// `#[pool(global)]` or `#[pool(global(max_idle = N))]`.
     pub(crate) global: Option<Keyed<Option<Expr>>>,
 }
 
-/// Parses the `#[pool(..)]` attributes of a field; `subject` names it in errors
+/// A field option as written, before it is resolved.
+enum FieldOption {
+    Skip,
+    Default,
+    ResetWith(Callable),
+    MaxCapacity(Expr),
+}
+
+impl FieldOption {
+    fn key(&self) -> Key {
+        match self {
+            FieldOption::Skip => Key::Skip,
+            FieldOption::Default => Key::Default,
+            FieldOption::ResetWith(_) => Key::ResetWith,
+            FieldOption::MaxCapacity(_) => Key::MaxCapacity,
+        }
+    }
+}
+
+/// Parses and resolves the `#[pool(..)]` attributes of a field; `subject` names it in errors
 /// ("field `data` of `Task`").
 pub(crate) fn field_attrs(ctxt: &Ctxt, attrs: &[Attribute], subject: &str) -> FieldAttrs {
-    let mut out = FieldAttrs::default();
-    reject_default_attr(ctxt, attrs, DefaultPlace::Field);
+    reject_default_attr(ctxt, attrs, Level::Field);
+    let mut written = Vec::new();
     for attr in pool_attrs(attrs) {
         if !is_list(ctxt, attr, Level::Field) {
             continue;
         }
-        let parsed = attr.parse_nested_meta(|meta| field_key(ctxt, &mut out, &meta, subject));
+        let parsed = attr.parse_nested_meta(|meta| {
+            written.push(field_option(&meta)?);
+            Ok(())
+        });
         if let Err(err) = parsed {
             ctxt.push(err);
         }
     }
-    out
+    resolve(ctxt, written, subject)
+}
+
+/// Parses one key inside a field's `#[pool(..)]`.
+fn field_option(meta: &ParseNestedMeta) -> syn::Result<Keyed<FieldOption>> {
+    let value = match Key::from_path(&meta.path) {
+        Some(Key::Skip) => flag(meta, Key::Skip).map(|()| FieldOption::Skip)?,
+        Some(Key::Default) => flag(meta, Key::Default).map(|()| FieldOption::Default)?,
+        Some(Key::ResetWith) => {
+            FieldOption::ResetWith(Callable::parse(meta.value()?, Key::ResetWith)?)
+        }
+        Some(Key::MaxCapacity) => FieldOption::MaxCapacity(meta.value()?.parse()?),
+        Some(key @ (Key::New | Key::Crate | Key::Bound | Key::Global)) => {
+            return Err(misplaced(meta, key));
+        }
+        None => return Err(unknown_key(meta, Level::Field)),
+    };
+    Ok(Keyed {
+        key: meta.path.span(),
+        value,
+    })
+}
+
+/// Turns the options of a field, in the order written, into what its reset does. A key given
+/// twice is reported at both places; two options that each decide the reset conflict, reported
+/// once per field at the later one. Only `reset_with` and `max_capacity` combine: the function
+/// resets, then the field shrinks.
+fn resolve(ctxt: &Ctxt, written: Vec<Keyed<FieldOption>>, subject: &str) -> FieldAttrs {
+    let mut attrs = FieldAttrs {
+        reset: FieldReset::Reset,
+        shrink: None,
+        first_option: written
+            .first()
+            .map(|option| (option.value.key(), option.key)),
+    };
+    let mut seen: Vec<(Key, Span)> = Vec::new();
+    let mut conflicted = false;
+    for option in written {
+        let (key, span) = (option.value.key(), option.key);
+        if let Some(&(_, first)) = seen.iter().find(|(seen, _)| *seen == key) {
+            let msg = format!("duplicate `#[pool({key})]` on {subject}; remove one of them");
+            ctxt.duplicate(first, span, msg);
+            continue;
+        }
+        if let Some(&(other, _)) = seen.iter().find(|(seen, _)| !combine(*seen, key)) {
+            if !conflicted {
+                ctxt.error(span, conflict(other, key, subject));
+                conflicted = true;
+            }
+            continue;
+        }
+        seen.push((key, span));
+        match option.value {
+            FieldOption::Skip => attrs.reset = FieldReset::Skip,
+            FieldOption::Default => attrs.reset = FieldReset::Default,
+            FieldOption::ResetWith(f) => attrs.reset = FieldReset::With(f),
+            FieldOption::MaxCapacity(max) => {
+                attrs.shrink = Some(Keyed {
+                    key: span,
+                    value: max,
+                });
+            }
+        }
+    }
+    attrs
+}
+
+/// Whether two field options can be given together.
+fn combine(a: Key, b: Key) -> bool {
+    matches!(
+        (a, b),
+        (Key::ResetWith, Key::MaxCapacity) | (Key::MaxCapacity, Key::ResetWith)
+    )
+}
+
+/// The error for two field options that each decide what a reset does.
+fn conflict(first: Key, second: Key, subject: &str) -> String {
+    format!(
+        "`#[pool({first})]` and `#[pool({second})]` conflict on {subject}: `{first}` {} and \
+         `{second}` {}; keep one",
+        effect(first),
+        effect(second)
+    )
+}
+
+/// What a field option does, for the conflict message.
+fn effect(key: Key) -> &'static str {
+    match key {
+        Key::Skip => "leaves it as is",
+        Key::Default => "assigns `Default::default()`",
+        Key::ResetWith => "calls your function",
+        Key::MaxCapacity => "resets it and then shrinks it",
+        Key::New | Key::Crate | Key::Bound | Key::Global => "applies to the type",
+    }
 }
 
 /// Parses the `#[pool(..)]` attributes of the type; `subject` names it in errors ("`Task`").
 pub(crate) fn container_attrs(ctxt: &Ctxt, attrs: &[Attribute], subject: &str) -> ContainerAttrs {
     let mut out = ContainerAttrs::default();
-    reject_default_attr(ctxt, attrs, DefaultPlace::Type);
+    reject_default_attr(ctxt, attrs, Level::Container);
     for attr in pool_attrs(attrs) {
         if !is_list(ctxt, attr, Level::Container) {
             continue;
@@ -84,6 +205,64 @@ pub(crate) fn container_attrs(ctxt: &Ctxt, attrs: &[Attribute], subject: &str) -
         }
     }
     out
+}
+
+/// Parses one key inside the type's `#[pool(..)]`.
+fn container_key(
+    ctxt: &Ctxt,
+    out: &mut ContainerAttrs,
+    meta: &ParseNestedMeta,
+    subject: &str,
+) -> syn::Result<()> {
+    let key = match Key::from_path(&meta.path) {
+        Some(key) if key.level() == Level::Field => return Err(misplaced(meta, key)),
+        Some(key) => key,
+        None => return Err(unknown_key(meta, Level::Container)),
+    };
+    let written = Written {
+        ctxt,
+        key,
+        span: meta.path.span(),
+        subject,
+    };
+    match key {
+        Key::New => written.store(&mut out.new, Callable::parse(meta.value()?, Key::New)?),
+        Key::Crate => written.store(&mut out.krate, crate_path(meta)?),
+        Key::Bound => written.store(&mut out.bound, bound(meta)?),
+        Key::Global => written.store(&mut out.global, global(meta)?),
+        Key::Skip | Key::Default | Key::ResetWith | Key::MaxCapacity => {}
+    }
+    Ok(())
+}
+
+/// A type option as written: which key, where, and on what type.
+struct Written<'a> {
+    ctxt: &'a Ctxt,
+    key: Key,
+    span: Span,
+    subject: &'a str,
+}
+
+impl Written<'_> {
+    /// Stores the option's value, or reports a duplicate at both places.
+    fn store<T>(&self, slot: &mut Option<Keyed<T>>, value: T) {
+        match slot {
+            Some(first) => self.ctxt.duplicate(
+                first.key,
+                self.span,
+                format!(
+                    "duplicate `#[pool({})]` on {}; remove one of them",
+                    self.key, self.subject
+                ),
+            ),
+            None => {
+                *slot = Some(Keyed {
+                    key: self.span,
+                    value,
+                });
+            }
+        }
+    }
 }
 
 /// Reports any `#[pool(..)]` on an enum variant: no option applies to a variant as a whole.
@@ -99,28 +278,29 @@ pub(crate) fn reject_variant_attrs(ctxt: &Ctxt, attrs: &[Attribute], variant: &s
     }
 }
 
-/// Where a bare `#[default]` was written, to word the error.
-#[derive(Clone, Copy)]
-enum DefaultPlace {
-    Field,
-    Type,
+/// The `#[default]` attribute among `attrs`, if there is one.
+pub(crate) fn default_marker(attrs: &[Attribute]) -> Option<&Attribute> {
+    attrs.iter().find(|attr| is_bare_default(attr))
+}
+
+/// Whether `attr` is a bare `#[default]`. `#[default = ..]` and `#[default(..)]` belong to other
+/// derives (smart-default's field values) and are left alone.
+fn is_bare_default(attr: &Attribute) -> bool {
+    matches!(&attr.meta, Meta::Path(path) if path.is_ident(DEFAULT))
 }
 
 /// Reports a bare `#[default]` anywhere but on an enum variant. The derives register it as a
 /// helper attribute for enums, so the compiler would otherwise accept it silently where it
-/// means nothing. `#[default = ..]` and `#[default(..)]` are left alone: they belong to other
-/// derives (smart-default's field values).
-fn reject_default_attr(ctxt: &Ctxt, attrs: &[Attribute], place: DefaultPlace) {
-    let is_bare_default =
-        |attr: &&Attribute| matches!(&attr.meta, Meta::Path(path) if path.is_ident("default"));
-    for attr in attrs.iter().filter(is_bare_default) {
+/// means nothing.
+fn reject_default_attr(ctxt: &Ctxt, attrs: &[Attribute], place: Level) {
+    for attr in attrs.iter().filter(|attr| is_bare_default(attr)) {
         let msg = match place {
-            DefaultPlace::Field => {
+            Level::Field => {
                 "`#[default]` marks the enum variant a reset goes back to; it has no meaning on a \
                  field: remove it, or write `#[pool(default)]` to reset the field with \
                  `Default::default()`"
             }
-            DefaultPlace::Type => {
+            Level::Container => {
                 "`#[default]` marks the enum variant a reset goes back to; it has no meaning on \
                  the type itself: remove it, or put it on a variant of an enum"
             }
@@ -135,114 +315,27 @@ fn is_list(ctxt: &Ctxt, attr: &Attribute, level: Level) -> bool {
     if matches!(attr.meta, Meta::List(_)) {
         return true;
     }
-    let keys = match level {
-        Level::Field => FIELD_KEYS,
-        Level::Container => CONTAINER_KEYS,
-    };
     ctxt.error_spanned_by(
         attr,
-        format!("`#[pool]` takes its options in parentheses, `#[pool(key)]`; the keys are {keys}"),
+        format!(
+            "`#[pool]` takes its options in parentheses, `#[pool(key)]`; the keys are {}",
+            Key::list(level)
+        ),
     );
     false
 }
 
 /// The attributes that belong to this derive.
 fn pool_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
-    attrs.iter().filter(|attr| attr.path().is_ident("pool"))
-}
-
-/// Parses one key inside a field's `#[pool(..)]`.
-fn field_key(
-    ctxt: &Ctxt,
-    out: &mut FieldAttrs,
-    meta: &ParseNestedMeta,
-    subject: &str,
-) -> syn::Result<()> {
-    let path = &meta.path;
-    if path.is_ident("skip") {
-        flag(meta, "skip")?;
-        set(ctxt, &mut out.skip, path, "skip", subject, ());
-    } else if path.is_ident("default") {
-        flag(meta, "default")?;
-        set(ctxt, &mut out.default, path, "default", subject, ());
-    } else if path.is_ident("reset_with") {
-        let value = meta.value()?.parse::<ExprPath>()?;
-        set(
-            ctxt,
-            &mut out.reset_with,
-            path,
-            "reset_with",
-            subject,
-            value,
-        );
-    } else if path.is_ident("max_capacity") {
-        let value = meta.value()?.parse::<Expr>()?;
-        set(
-            ctxt,
-            &mut out.max_capacity,
-            path,
-            "max_capacity",
-            subject,
-            value,
-        );
-    } else {
-        return Err(unknown_key(meta, Level::Field));
-    }
-    Ok(())
-}
-
-/// Parses one key inside the type's `#[pool(..)]`.
-fn container_key(
-    ctxt: &Ctxt,
-    out: &mut ContainerAttrs,
-    meta: &ParseNestedMeta,
-    subject: &str,
-) -> syn::Result<()> {
-    let path = &meta.path;
-    if path.is_ident("new") {
-        let value = meta.value()?.parse::<ExprPath>()?;
-        set(ctxt, &mut out.new, path, "new", subject, value);
-    } else if path.is_ident("crate") {
-        let value = crate_path(meta)?;
-        set(ctxt, &mut out.krate, path, "crate", subject, value);
-    } else if path.is_ident("bound") {
-        let value = bound(meta)?;
-        set(ctxt, &mut out.bound, path, "bound", subject, value);
-    } else if path.is_ident("global") {
-        let value = global(meta)?;
-        set(ctxt, &mut out.global, path, "global", subject, value);
-    } else {
-        return Err(unknown_key(meta, Level::Container));
-    }
-    Ok(())
-}
-
-/// Stores an option, or reports a duplicate at both places.
-fn set<T>(
-    ctxt: &Ctxt,
-    slot: &mut Option<Keyed<T>>,
-    path: &Path,
-    name: &str,
-    subject: &str,
-    value: T,
-) {
-    let key = path.span();
-    match slot {
-        Some(first) => ctxt.duplicate(
-            first.key,
-            key,
-            format!("duplicate `#[pool({name})]` on {subject}; remove one of them"),
-        ),
-        None => *slot = Some(Keyed { key, value }),
-    }
+    attrs.iter().filter(|attr| attr.path().is_ident(POOL))
 }
 
 /// Checks that a flag (`skip`, `default`) is written bare, not `skip = true`.
-fn flag(meta: &ParseNestedMeta, name: &str) -> syn::Result<()> {
+fn flag(meta: &ParseNestedMeta, key: Key) -> syn::Result<()> {
     if meta.input.is_empty() || meta.input.peek(Token![,]) {
         Ok(())
     } else {
-        Err(meta.error(format!("`{name}` takes no value: write `#[pool({name})]`")))
+        Err(meta.error(format!("`{key}` takes no value: write `#[pool({key})]`")))
     }
 }
 
@@ -281,10 +374,10 @@ fn global(meta: &ParseNestedMeta) -> syn::Result<Option<Expr>> {
     }
     let mut max_idle = None;
     meta.parse_nested_meta(|inner| {
-        if inner.path.is_ident("max_idle") && max_idle.is_none() {
+        if inner.path.is_ident(MAX_IDLE) && max_idle.is_none() {
             max_idle = Some(inner.value()?.parse::<Expr>()?);
             Ok(())
-        } else if inner.path.is_ident("max_idle") {
+        } else if inner.path.is_ident(MAX_IDLE) {
             Err(inner.error("duplicate `max_idle` in `#[pool(global(..))]`; remove one"))
         } else {
             Err(inner.error(format!(
@@ -306,37 +399,59 @@ fn empty_parens(meta: &ParseNestedMeta) -> syn::Result<bool> {
         })
 }
 
-/// Where an attribute was written, to word the "unknown key" error.
-#[derive(Clone, Copy)]
-enum Level {
-    Field,
-    Container,
-}
-
-/// The error for a key this derive does not know, listing the known ones, and saying so when the
-/// key belongs on the other level (a type option written on a field, or the reverse).
-fn unknown_key(meta: &ParseNestedMeta, level: Level) -> syn::Error {
-    let key = key_name(&meta.path);
-    let is_field_key = ["skip", "default", "reset_with", "max_capacity"].contains(&key.as_str());
-    let is_container_key = ["new", "crate", "bound", "global"].contains(&key.as_str());
-    let msg = match level {
-        Level::Field if is_container_key => format!(
-            "`#[pool({key})]` goes on the type, not on a field; a field accepts {FIELD_KEYS}"
-        ),
-        Level::Container if is_field_key => format!(
-            "`#[pool({key})]` goes on a field, not on the type; the type accepts {CONTAINER_KEYS}"
-        ),
-        Level::Field => {
-            format!("unknown `#[pool(..)]` key `{key}` on a field; the known keys are {FIELD_KEYS}")
-        }
+/// The error for a key written at the wrong level: a type option on a field, or the reverse.
+fn misplaced(meta: &ParseNestedMeta, key: Key) -> syn::Error {
+    let msg = match key.level() {
         Level::Container => format!(
-            "unknown `#[pool(..)]` key `{key}` on a type; the known keys are {CONTAINER_KEYS}"
+            "`#[pool({key})]` goes on the type, not on a field; a field accepts {}",
+            Key::list(Level::Field)
+        ),
+        Level::Field => format!(
+            "`#[pool({key})]` goes on a field, not on the type; the type accepts {}",
+            Key::list(Level::Container)
         ),
     };
     syn::Error::new(meta.path.span(), msg)
 }
 
+/// The error for a key this derive does not know, listing the known ones.
+fn unknown_key(meta: &ParseNestedMeta, level: Level) -> syn::Error {
+    let key = key_name(&meta.path);
+    let place = match level {
+        Level::Field => "a field",
+        Level::Container => "a type",
+    };
+    syn::Error::new(
+        meta.path.span(),
+        format!(
+            "unknown `#[pool(..)]` key `{key}` on {place}; the known keys are {}",
+            Key::list(level)
+        ),
+    )
+}
+
 /// The key as written, for messages (`max_capacity`, `a::b`).
 fn key_name(path: &Path) -> String {
-    path.to_token_stream().to_string().replace(' ', "")
+    quote::ToTokens::to_token_stream(path)
+        .to_string()
+        .replace(' ', "")
+}
+
+/// `#[pool(crate = ..)]` read from attributes that may hold mistakes, for the stub impls emitted
+/// next to errors: every other key is skipped, and anything unreadable means "not given".
+pub(crate) fn crate_path_lenient(attrs: &[Attribute]) -> Option<Path> {
+    let mut found = None;
+    for attr in pool_attrs(attrs).filter(|attr| matches!(attr.meta, Meta::List(_))) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if Key::from_path(&meta.path) == Some(Key::Crate) {
+                found = Some(crate_path(&meta)?);
+            } else if meta.input.peek(Token![=]) {
+                callable::skip_value(meta.value()?)?;
+            } else if !meta.input.is_empty() && !meta.input.peek(Token![,]) {
+                let _: proc_macro2::Group = meta.input.parse()?;
+            }
+            Ok(())
+        });
+    }
+    found
 }

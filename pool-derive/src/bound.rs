@@ -1,63 +1,92 @@
-//! Infers the where-clause of each impl from the field types (serde_derive's `bound.rs`, but per
-//! field type rather than per type parameter).
+//! The where-clause of each impl (serde_derive's `bound.rs`, but per field type rather than per
+//! type parameter).
 //!
-//! A field whose type mentions a type parameter gets a predicate on the field type itself:
-//! `Vec<T>: Reset`, not `T: Reset`. `Vec<T>` is `Reset` for every `T`, so a `Task<T>` with a
-//! `Vec<T>` field stays `Reset` for any `T`. Fields whose types mention no parameter need no
-//! predicate for `Reset`: the compiler checks them directly, at the field.
+//! `Reset`: a field whose type mentions a type parameter gets a predicate on the field type
+//! itself, `Vec<T>: Reset`, not `T: Reset`. `Vec<T>` is `Reset` for every `T`, so a `Task<T>`
+//! with a `Vec<T>` field stays `Reset` for any `T`. Fields whose types mention no parameter need
+//! no predicate: the compiler checks them directly, at the field. `#[pool(bound = "...")]`
+//! replaces these inferred predicates.
 //!
-//! Every inferred bound is spanned at its field, so an unsatisfied one points there. Bounds on
-//! the same type are merged into one predicate (`Vec<T>: Reset + Send`), the type's own
+//! `Poolable` of a generic type: `Self` meets `Poolable`'s supertraits (`Reset + Send +
+//! 'static`) and can be created, said once on `Self` rather than field by field; the user's
+//! bound only ever replaces what the fields imply, never the creation requirement.
+//!
+//! Every field predicate is spanned at its field, so an unsatisfied one points there. Bounds on
+//! the same type are merged into one predicate (`Vec<T>: Reset + Shrink`), the type's own
 //! where-clause included, so clippy's `type_repetition_in_bounds` stays quiet in user crates.
 
 use std::collections::HashSet;
 
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
-use syn::{Generics, Type, WherePredicate};
+use syn::{DeriveInput, Generics, Type, WherePredicate};
 
-use crate::ast::{Container, Data, Field};
+use crate::ast::{Container, Creation, Field};
+use crate::attr::FieldReset;
 use crate::respan::respan;
 
-/// The where-clause of the `Reset` impl: the type's own predicates plus the inferred ones (or
-/// those of `#[pool(bound = "...")]`).
+/// The where-clause of the `Reset` impl: the type's own predicates plus those inferred from the
+/// fields (or those of `#[pool(bound = "...")]`).
 pub(crate) fn reset_where_clause(cont: &Container) -> TokenStream {
     let mut predicates = Predicates::new(cont.generics);
-    add_reset_bounds(&mut predicates, cont);
-    predicates.into_where_clause()
-}
-
-/// The where-clause of the `Poolable` impl: everything `Reset` needs (a supertrait), every field
-/// `Send`, every type parameter `'static`, and `Self: Default` (through the `CreateDefault`
-/// helper) when `create` uses it.
-pub(crate) fn poolable_where_clause(cont: &Container) -> TokenStream {
-    let mut predicates = Predicates::new(cont.generics);
-    add_reset_bounds(&mut predicates, cont);
-    add_send_bounds(&mut predicates, cont, &HashSet::new());
-    add_static_bounds(&mut predicates, cont.generics);
-    if needs_default_predicate(cont) {
-        // Through the helper whose message names `#[pool(new = ..)]`: a use with parameters
-        // that lack `Default` then says why, not just "not `Poolable`".
-        let krate = cont.krate();
-        let default = quote!(#krate::__private::CreateDefault);
-        predicates.add(quote!(Self), default, Span::call_site());
+    match &cont.attrs.bound {
+        Some(bound) => predicates.extend(&bound.value),
+        None => add_field_bounds(&mut predicates, cont),
     }
     predicates.into_where_clause()
 }
 
-/// The where-clause of a stub `Poolable` impl emitted next to errors: just enough that the stub
-/// itself adds no error. `Self: 'static` stands in for the lifetime parameters that
-/// `#[derive(Poolable)]` rejects; the `Send` bounds keep a non-`Send` field reported at the
-/// field rather than at the derive.
+/// The where-clause of the `Poolable` impl.
 ///
-/// With lifetime parameters, field types that mention one get no `Send` predicate: next to
-/// `Self: 'static`, the compiler cannot decide `Option<&'a u8>: Send` and would add a
-/// "type annotations needed" error to the lifetime error that matters.
-pub(crate) fn stub_poolable_where_clause(cont: &Container) -> TokenStream {
+/// Every field type that mentions no type parameter must be `Send`: such a predicate is checked
+/// where the type is defined, so a non-`Send` field is reported once, at the field, and because
+/// it is in the impl's environment the `Send` supertrait then holds, with no second error at the
+/// derive. A generic type adds `Self: Reset + Send + 'static` and what creating a value needs;
+/// those are checked where the type is used with concrete arguments.
+pub(crate) fn poolable_where_clause(cont: &Container) -> TokenStream {
     let mut predicates = Predicates::new(cont.generics);
-    let lifetimes = lifetime_params(cont.generics);
-    add_send_bounds(&mut predicates, cont, &lifetimes);
-    add_static_bounds(&mut predicates, cont.generics);
+    let params = type_params(cont.generics);
+    for field in cont.all_fields() {
+        if !mentions(field.ty, &params) {
+            let send = quote_spanned!(field.end=> ::core::marker::Send);
+            predicates.add(field.ty.to_token_stream(), send, field.end);
+        }
+    }
+    if cont.is_generic() {
+        if let Some(bound) = &cont.attrs.bound {
+            predicates.extend(&bound.value);
+        }
+        let krate = cont.krate();
+        let at = Span::call_site();
+        predicates.add(quote!(Self), quote!(#krate::Reset), at);
+        predicates.add(quote!(Self), quote!(::core::marker::Send), at);
+        predicates.add(quote!(Self), quote!('static), at);
+        add_creation_bounds(&mut predicates, cont, &params);
+    }
+    predicates.into_where_clause()
+}
+
+/// The where-clause of a stub `Poolable` impl emitted next to errors, read from the raw input:
+/// just enough that the stub itself adds no error.
+///
+/// `Self: 'static` stands in for the lifetime parameters that `#[derive(Poolable)]` rejects; the
+/// `Send` bounds keep a non-`Send` field reported at the field rather than at the derive. Field
+/// types that mention a lifetime parameter get no `Send` predicate: next to `Self: 'static`, the
+/// compiler cannot decide `Option<&'a u8>: Send` and would add a "type annotations needed"
+/// error to the lifetime error that matters.
+pub(crate) fn stub_poolable_where_clause(input: &DeriveInput) -> TokenStream {
+    let mut predicates = Predicates::new(&input.generics);
+    let lifetimes = lifetime_params(&input.generics);
+    for ty in raw_field_types(input) {
+        if !mentions_lifetime(ty.to_token_stream(), &lifetimes) {
+            let send = quote_spanned!(last_span(ty)=> ::core::marker::Send);
+            predicates.add(ty.to_token_stream(), send, last_span(ty));
+        }
+    }
+    for param in input.generics.type_params() {
+        let ident = &param.ident;
+        predicates.add(quote!(#ident), quote!('static), Span::call_site());
+    }
     if !lifetimes.is_empty() {
         predicates.add(quote!(Self), quote!('static), Span::call_site());
     }
@@ -80,26 +109,26 @@ impl Predicates {
             by_type: Vec::new(),
             other: Vec::new(),
         };
-        for predicate in generics
-            .where_clause
-            .iter()
-            .flat_map(|clause| &clause.predicates)
-        {
-            predicates.add_predicate(predicate);
+        if let Some(clause) = &generics.where_clause {
+            predicates.extend(&clause.predicates);
         }
         predicates
     }
 
-    /// Adds a written predicate, merging it when it is a plain `Type: Bounds`.
-    fn add_predicate(&mut self, predicate: &WherePredicate) {
-        match predicate {
-            WherePredicate::Type(typed) if typed.lifetimes.is_none() && typed.attrs.is_empty() => {
-                let ty = typed.bounded_ty.to_token_stream();
-                for bound in &typed.bounds {
-                    self.add(ty.clone(), bound.to_token_stream(), typed.colon_token.span);
+    /// Adds written predicates, merging each that is a plain `Type: Bounds`.
+    fn extend<'p>(&mut self, written: impl IntoIterator<Item = &'p WherePredicate>) {
+        for predicate in written {
+            match predicate {
+                WherePredicate::Type(typed)
+                    if typed.lifetimes.is_none() && typed.attrs.is_empty() =>
+                {
+                    let ty = typed.bounded_ty.to_token_stream();
+                    for bound in &typed.bounds {
+                        self.add(ty.clone(), bound.to_token_stream(), typed.colon_token.span);
+                    }
                 }
+                _ => self.other.push(predicate.to_token_stream()),
             }
-            _ => self.other.push(predicate.to_token_stream()),
         }
     }
 
@@ -131,15 +160,9 @@ impl Predicates {
     }
 }
 
-/// The bounds `Reset` needs, inferred from the fields the reset touches, or
-/// `#[pool(bound = "...")]` instead.
-fn add_reset_bounds(predicates: &mut Predicates, cont: &Container) {
-    if let Some(bound) = &cont.attrs.bound {
-        for predicate in &bound.value {
-            predicates.add_predicate(predicate);
-        }
-        return;
-    }
+/// The bounds a reset needs, inferred from the fields whose types mention a type parameter:
+/// what each field's reset uses, and `Default` for the fields a switch of variants builds.
+fn add_field_bounds(predicates: &mut Predicates, cont: &Container) {
     let params = type_params(cont.generics);
     let krate = cont.krate();
     let mut add = |field: &Field, bound: TokenStream| {
@@ -149,93 +172,61 @@ fn add_reset_bounds(predicates: &mut Predicates, cont: &Container) {
             predicates.add(field.ty.to_token_stream(), bound, field.end);
         }
     };
-    match &cont.data {
-        Data::Struct(fields) => {
-            for field in fields {
-                for bound in field_bounds(field, &krate) {
-                    add(field, bound);
-                }
+    for field in cont.reset_fields() {
+        match field.reset() {
+            FieldReset::Reset => add(field, quote!(#krate::Reset)),
+            FieldReset::Default => add(field, quote!(::core::default::Default)),
+            // `skip` touches nothing; `reset_with` calls a function whose own signature says
+            // what it needs (`#[pool(bound = "...")]` covers a generic one).
+            FieldReset::Skip | FieldReset::With(_) => {}
+        }
+        if field.attrs.shrink.is_some() {
+            add(field, quote!(#krate::Shrink));
+        }
+    }
+    for field in cont.switch_fields() {
+        add(field, quote!(::core::default::Default));
+    }
+}
+
+/// What `Poolable::create` needs of a generic type: `Self: Default`, or `Default` for each
+/// field of the enum variant it builds, or nothing for `#[pool(new = f)]`.
+fn add_creation_bounds(predicates: &mut Predicates, cont: &Container, params: &HashSet<Ident>) {
+    match cont.creation() {
+        Creation::New(_) => {}
+        Creation::Default => {
+            let default = quote!(::core::default::Default);
+            predicates.add(quote!(Self), default, Span::call_site());
+        }
+        Creation::Variant(variant) => {
+            for field in variant.fields.iter().filter(|f| mentions(f.ty, params)) {
+                let default = quote_spanned!(field.end=> ::core::default::Default);
+                predicates.add(field.ty.to_token_stream(), default, field.end);
             }
         }
-        Data::Enum(variants) => {
-            let switches = variants.len() > 1;
-            for field in variants
-                .iter()
-                .filter(|v| v.default.is_some())
-                .flat_map(|v| &v.fields)
-            {
-                for bound in field_bounds(field, &krate) {
-                    add(field, bound);
-                }
-                // Switching from another variant builds the default one from `Default`.
-                if switches {
-                    add(field, quote!(::core::default::Default));
-                }
-            }
-        }
-        Data::Union => {}
     }
 }
 
-/// The traits a field's reset uses, by its options.
-fn field_bounds(field: &Field, krate: &TokenStream) -> Vec<TokenStream> {
-    let attrs = &field.attrs;
-    if attrs.skip.is_some() || attrs.reset_with.is_some() {
-        // `skip` touches nothing; `reset_with` calls a function whose own signature says what it
-        // needs (`#[pool(bound = "...")]` covers a generic one).
-        return Vec::new();
-    }
-    if attrs.default.is_some() {
-        return vec![quote!(::core::default::Default)];
-    }
-    let mut bounds = vec![quote!(#krate::Reset)];
-    if attrs.max_capacity.is_some() {
-        bounds.push(quote!(#krate::Shrink));
-    }
-    bounds
-}
-
-/// `FieldType: Send` for every field of every variant, except those whose type mentions one of
-/// `skipped_lifetimes`.
-///
-/// Added even for field types without a type parameter: a predicate that is trivially false
-/// (`Rc<u8>: Send`) is reported once, at the field, and because it is in the impl's
-/// environment the `Poolable: Send` supertrait check then holds, so there is no second error at
-/// the derive. With `#[pool(bound = "...")]`, the bounds for generic field types are the
-/// user's to write.
-fn add_send_bounds(
-    predicates: &mut Predicates,
-    cont: &Container,
-    skipped_lifetimes: &HashSet<Ident>,
-) {
-    let params = type_params(cont.generics);
-    let replaced = cont.attrs.bound.is_some();
-    for field in cont.all_fields() {
-        if replaced && mentions(field.ty, &params) {
-            continue;
-        }
-        if mentions_lifetime(field.ty.to_token_stream(), skipped_lifetimes) {
-            continue;
-        }
-        let send = quote_spanned!(field.end=> ::core::marker::Send);
-        predicates.add(field.ty.to_token_stream(), send, field.end);
+/// The types of every field of every struct or variant of the raw input.
+fn raw_field_types(input: &DeriveInput) -> Vec<&Type> {
+    match &input.data {
+        syn::Data::Struct(data) => data.fields.iter().map(|field| &field.ty).collect(),
+        syn::Data::Enum(data) => data
+            .variants
+            .iter()
+            .flat_map(|variant| &variant.fields)
+            .map(|field| &field.ty)
+            .collect(),
+        syn::Data::Union(data) => data.fields.named.iter().map(|field| &field.ty).collect(),
     }
 }
 
-/// `T: 'static` for every type parameter: a pool keeps its values for ever.
-fn add_static_bounds(predicates: &mut Predicates, generics: &Generics) {
-    for param in generics.type_params() {
-        let ident = &param.ident;
-        predicates.add(quote!(#ident), quote!('static), Span::call_site());
-    }
-}
-
-/// `Self: CreateDefault` (that is, `Self: Default`) is needed by `create` in a generic type
-/// without `#[pool(new = ..)]`: there `Default` may hold only for some parameters. (A
-/// non-generic type needs no predicate: `create` checks `Default` directly, with the same
-/// message.)
-fn needs_default_predicate(cont: &Container) -> bool {
-    cont.attrs.new.is_none() && cont.attrs.bound.is_none() && !cont.generics.params.is_empty()
+/// The span of a type's last token, where an unsatisfied predicate on it is reported.
+fn last_span(ty: &Type) -> Span {
+    ty.to_token_stream()
+        .into_iter()
+        .last()
+        .map_or_else(Span::call_site, |token| token.span())
 }
 
 /// The names of the type parameters.

@@ -158,9 +158,11 @@
 mod ast;
 mod attr;
 mod bound;
+mod callable;
 mod ctxt;
 mod expand;
 mod respan;
+mod symbol;
 mod validate;
 
 #[cfg(test)]

@@ -200,3 +200,63 @@ fn union_is_refused_with_stub_impls() {
         quote!(union Bits { int: u32, float: f32 })
     ));
 }
+
+#[test]
+fn reset_with_closures_and_functions_by_deref() {
+    insta::assert_snapshot!(expand(
+        Derive::Reset,
+        quote! {
+            struct Buffers {
+                #[pool(reset_with = zero)]
+                by_deref: Vec<u8>,
+                #[pool(reset_with = |v| v.fill(0))]
+                closure: Vec<u8>,
+                #[pool(reset_with = move |a: &mut [u8]| a.fill(1), max_capacity = 8)]
+                typed: Vec<u8>,
+                #[pool(reset_with = HashMap::<K, V>::clear)]
+                turbofish: HashMap<K, V>,
+            }
+        }
+    ));
+}
+
+#[test]
+fn enum_poolable_builds_its_data_default_variant() {
+    insta::assert_snapshot!(expand(
+        Derive::Poolable,
+        quote! {
+            enum Slot<T> {
+                #[default]
+                Filled { items: Vec<T>, #[pool(skip)] generation: u64 },
+                Taken,
+            }
+        }
+    ));
+}
+
+#[test]
+fn bound_keeps_the_creation_requirement() {
+    insta::assert_snapshot!(expand(
+        Derive::Poolable,
+        quote! {
+            #[pool(bound = "T: Send + 'static")]
+            struct Batch<T> {
+                items: Vec<T>,
+            }
+        }
+    ));
+}
+
+#[test]
+fn quoted_reset_with_is_refused_with_stub_impls() {
+    insta::assert_snapshot!(expand(
+        Derive::Reset,
+        quote! {
+            #[pool(crate = framework::pooling)]
+            struct Task {
+                #[pool(reset_with = "rewind")]
+                cursor: usize,
+            }
+        }
+    ));
+}

@@ -1,12 +1,9 @@
-//! Rules that involve more than one option or the shape of the type, one `check_*` function per
-//! rule. Each reports to the context and never stops the others, so every mistake is reported
-//! in one compiler run.
+//! Rules that involve the type's shape or the derive, one `check_*` function per rule, each
+//! named after the UI case that pins its message. Each reports to the context and never stops
+//! the others, so every mistake is reported in one compiler run. (Rules about one field's
+//! options, such as two that conflict, are enforced as `attr.rs` resolves them.)
 
-use proc_macro2::Span;
-use syn::GenericParam;
-
-use crate::ast::{Container, Data, Derive, Field, Variant};
-use crate::attr::FieldAttrs;
+use crate::ast::{Container, Data, Derive, Variant};
 use crate::ctxt::Ctxt;
 
 /// Runs every rule.
@@ -14,25 +11,17 @@ pub(crate) fn check(ctxt: &Ctxt, cont: &Container) {
     check_poolable_lifetimes(ctxt, cont);
     check_global(ctxt, cont);
     check_new_needs_poolable(ctxt, cont);
-    match &cont.data {
-        Data::Struct(fields) => {
-            let owner = format!("`{}`", cont.ident);
-            check_fields(ctxt, fields, &owner);
+    if let Data::Enum(variants) = &cont.data {
+        check_enum_default(ctxt, cont, variants);
+        for variant in variants {
+            check_options_outside_default(ctxt, cont, variant);
         }
-        Data::Enum(variants) => {
-            check_enum_default(ctxt, cont, variants);
-            for variant in variants {
-                let owner = format!("`{}::{}`", cont.ident, variant.ident);
-                check_fields(ctxt, &variant.fields, &owner);
-                check_options_outside_default(ctxt, variant, &owner);
-            }
-        }
-        Data::Union => {}
     }
 }
 
-/// Compile error #3: a pool keeps values for ever and hands them to any thread, so a `Poolable`
-/// type must be `'static`; a lifetime parameter makes it borrow.
+/// A pool keeps values for ever and hands them to any thread, so a `Poolable` type must be
+/// `'static`; a lifetime parameter makes it borrow (UI cases `derive/poolable_lifetime.rs`,
+/// `derive/poolable_two_lifetimes.rs`).
 fn check_poolable_lifetimes(ctxt: &Ctxt, cont: &Container) {
     if cont.derive != Derive::Poolable {
         return;
@@ -52,8 +41,8 @@ fn check_poolable_lifetimes(ctxt: &Ctxt, cont: &Container) {
     }
 }
 
-/// Compile error #12, and its `Reset` twin: `#[pool(global)]` declares a `static` pool, which
-/// needs one concrete `Poolable` type.
+/// `#[pool(global)]` declares a `static` pool, which needs one concrete `Poolable` type (UI
+/// cases `derive/global_on_reset.rs`, `derive/global_on_generic.rs`).
 fn check_global(ctxt: &Ctxt, cont: &Container) {
     let Some(global) = &cont.attrs.global else {
         return;
@@ -64,7 +53,7 @@ fn check_global(ctxt: &Ctxt, cont: &Container) {
             "`#[pool(global)]` needs `#[derive(Poolable)]`: a pool holds only `Poolable` \
              values; derive `Poolable` instead of `Reset`, or remove `global`",
         );
-    } else if let Some(span) = first_type_or_const_param(cont) {
+    } else if let Some(span) = cont.first_type_or_const_param() {
         // Lifetime parameters are left to `check_poolable_lifetimes`: one error per mistake.
         ctxt.error(
             span,
@@ -78,7 +67,8 @@ fn check_global(ctxt: &Ctxt, cont: &Container) {
     }
 }
 
-/// `#[pool(new = ..)]` only feeds `Poolable::create`; on `#[derive(Reset)]` it would be ignored.
+/// `#[pool(new = ..)]` only feeds `Poolable::create`; on `#[derive(Reset)]` it would be ignored
+/// (UI case `derive/new_on_reset.rs`).
 fn check_new_needs_poolable(ctxt: &Ctxt, cont: &Container) {
     if let (Derive::Reset, Some(new)) = (cont.derive, &cont.attrs.new) {
         ctxt.error(
@@ -89,7 +79,8 @@ fn check_new_needs_poolable(ctxt: &Ctxt, cont: &Container) {
     }
 }
 
-/// Compile error #5: a reset must know which variant to go back to.
+/// A reset must know which variant to go back to: exactly one is marked `#[default]` (UI cases
+/// `derive/enum_without_default.rs`, `derive/enum_two_defaults.rs`).
 fn check_enum_default(ctxt: &Ctxt, cont: &Container, variants: &[Variant]) {
     let mut defaults = variants.iter().filter(|variant| variant.default.is_some());
     let Some(first) = defaults.next() else {
@@ -118,90 +109,23 @@ fn check_enum_default(ctxt: &Ctxt, cont: &Container, variants: &[Variant]) {
 }
 
 /// Field options on a variant other than the `#[default]` one would never run: a reset replaces
-/// that variant with the default one.
-fn check_options_outside_default(ctxt: &Ctxt, variant: &Variant, owner: &str) {
+/// that variant with the default one (UI case `derive/option_outside_default_variant.rs`).
+fn check_options_outside_default(ctxt: &Ctxt, cont: &Container, variant: &Variant) {
     if variant.default.is_some() {
         return;
     }
     for field in &variant.fields {
-        if let Some((name, key)) = options(&field.attrs).first() {
+        if let Some((key, span)) = field.attrs.first_option {
             ctxt.error(
-                *key,
+                span,
                 format!(
-                    "`#[pool({name})]` on field `{}` of {owner} has no effect: a reset replaces \
+                    "`#[pool({key})]` on field `{}` of `{}::{}` has no effect: a reset replaces \
                      this variant with the `#[default]` one; remove it",
-                    field.name()
-                ),
-            );
-        }
-    }
-}
-
-/// Compile error #8 for every field of a struct or variant.
-fn check_fields(ctxt: &Ctxt, fields: &[Field], owner: &str) {
-    for field in fields {
-        check_conflicts(ctxt, field, owner);
-    }
-}
-
-/// Compile error #8: two options that each decide what happens to the field. Only
-/// `reset_with` + `max_capacity` combine (the function resets, then the field shrinks). One
-/// error per field, at the later option, so one mistake gives one error.
-fn check_conflicts(ctxt: &Ctxt, field: &Field, owner: &str) {
-    let present = options(&field.attrs);
-    for (i, (first, _)) in present.iter().enumerate() {
-        for (second, key) in &present[i + 1..] {
-            if (*first, *second) == ("reset_with", "max_capacity") {
-                continue;
-            }
-            ctxt.error(
-                *key,
-                format!(
-                    "`#[pool({first})]` and `#[pool({second})]` conflict on field `{}` of \
-                     {owner}: `{first}` {} and `{second}` {}; keep one",
                     field.name(),
-                    effect(first),
-                    effect(second)
+                    cont.ident,
+                    variant.ident
                 ),
             );
-            return;
         }
     }
-}
-
-/// The options set on a field, in a fixed order, with the span of each key.
-fn options(attrs: &FieldAttrs) -> Vec<(&'static str, Span)> {
-    let mut present = Vec::new();
-    if let Some(skip) = &attrs.skip {
-        present.push(("skip", skip.key));
-    }
-    if let Some(default) = &attrs.default {
-        present.push(("default", default.key));
-    }
-    if let Some(reset_with) = &attrs.reset_with {
-        present.push(("reset_with", reset_with.key));
-    }
-    if let Some(max_capacity) = &attrs.max_capacity {
-        present.push(("max_capacity", max_capacity.key));
-    }
-    present
-}
-
-/// What an option does to the field, for the conflict message.
-fn effect(option: &str) -> &'static str {
-    match option {
-        "skip" => "leaves it as is",
-        "default" => "assigns `Default::default()`",
-        "reset_with" => "calls your function",
-        _ => "resets it and then shrinks it",
-    }
-}
-
-/// The span of the name of the first type or const parameter, if there is one.
-fn first_type_or_const_param(cont: &Container) -> Option<Span> {
-    cont.generics.params.iter().find_map(|param| match param {
-        GenericParam::Type(param) => Some(param.ident.span()),
-        GenericParam::Const(param) => Some(param.ident.span()),
-        GenericParam::Lifetime(_) => None,
-    })
 }

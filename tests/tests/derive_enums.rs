@@ -131,3 +131,70 @@ fn single_variant_enum() {
     let Only::One(v) = &only;
     assert!(v.is_empty() && v.capacity() >= 2);
 }
+
+/// A `#[default]` variant with data: std's `#[derive(Default)]` refuses it, and
+/// `#[derive(Poolable)]` needs no `Default` impl: `create` builds the variant from each field's
+/// `Default`, the same value a reset from another variant produces.
+#[derive(Poolable, Debug, PartialEq)]
+enum Message {
+    #[default]
+    Body {
+        bytes: Vec<u8>,
+        #[pool(skip)]
+        sequence: u64,
+    },
+    Closed(String),
+}
+
+#[test]
+fn data_default_variant_is_created_without_a_default_impl() {
+    assert_eq!(
+        Message::create(),
+        Message::Body {
+            bytes: Vec::new(),
+            sequence: 0
+        }
+    );
+    let pool: pool_core::Pool<Message> = pool_core::Pool::new();
+    let mut message = pool.get();
+    *message = Message::Closed("bye".to_owned());
+    drop(message);
+    assert!(matches!(*pool.get(), Message::Body { .. }));
+}
+
+/// The same for a generic enum: the variant's fields need `Default`, the enum does not.
+#[derive(Poolable, Debug, PartialEq)]
+enum Slot<T> {
+    #[default]
+    Filled(Vec<T>),
+    Taken,
+}
+
+#[test]
+fn generic_data_default_variant_is_created() {
+    let mut slot = Slot::<String>::create();
+    assert_eq!(slot, Slot::Filled(Vec::new()));
+    slot = Slot::Taken;
+    slot.reset();
+    assert_eq!(slot, Slot::Filled(Vec::new()));
+}
+
+/// An enum's `Default` impl is not used: `create` is the `#[default]` variant, as a reset is.
+#[derive(Poolable, Debug, PartialEq)]
+enum Mode {
+    #[default]
+    Idle,
+    Running(u32),
+}
+
+impl Default for Mode {
+    fn default() -> Self {
+        Mode::Running(1)
+    }
+}
+
+#[test]
+fn create_is_the_default_variant_not_the_default_impl() {
+    assert_eq!(Mode::create(), Mode::Idle);
+    assert_eq!(Mode::default(), Mode::Running(1));
+}

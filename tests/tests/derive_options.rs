@@ -208,3 +208,94 @@ fn bound_replaces_inferred_bounds() {
     b.reset();
     assert!(b.items.is_empty());
 }
+
+/// What clippy's `ptr_arg` asks for: the slice, not the `Vec`.
+fn zero(bytes: &mut [u8]) {
+    bytes.fill(0);
+}
+
+/// A function that makes the reset function.
+fn fill_with(byte: u8) -> impl Fn(&mut [u8]) {
+    move |bytes| bytes.fill(byte)
+}
+
+/// A generic function, its parameter inferred from the field.
+fn clear_any<T: Reset + ?Sized>(value: &mut T) {
+    value.reset();
+}
+
+/// `reset_with` takes any expression callable with `&mut Field`.
+#[derive(Reset, Default)]
+struct Callables {
+    /// A function taking what `&mut Vec<u8>` derefs to.
+    #[pool(reset_with = zero)]
+    by_deref: Vec<u8>,
+    /// A closure whose parameter type comes from the field.
+    #[pool(reset_with = |v| v.fill(7))]
+    closure: Vec<u8>,
+    /// A closure that assigns through its parameter.
+    #[pool(reset_with = |n| *n = 1)]
+    assigned: u32,
+    /// A closure with its own parameter type, taken by deref.
+    #[pool(reset_with = |bytes: &mut [u8]| bytes.fill(9), max_capacity = 4)]
+    typed_closure: Vec<u8>,
+    /// A `move` closure.
+    #[pool(reset_with = move |s| s.truncate(1))]
+    moved: String,
+    /// A generic function.
+    #[pool(reset_with = clear_any)]
+    generic: String,
+    /// An expression that evaluates to a closure.
+    #[pool(reset_with = fill_with(3))]
+    computed: Vec<u8>,
+}
+
+#[test]
+fn reset_with_takes_functions_by_deref_closures_and_expressions() {
+    let mut c = Callables {
+        by_deref: vec![1, 2, 3],
+        closure: vec![1, 2],
+        assigned: 5,
+        typed_closure: vec![1, 2],
+        moved: "abc".to_owned(),
+        generic: "abc".to_owned(),
+        computed: vec![4],
+    };
+    c.reset();
+    assert_eq!(c.by_deref, [0, 0, 0]);
+    assert_eq!(c.closure, [7, 7]);
+    assert_eq!(c.assigned, 1);
+    assert_eq!(c.typed_closure, [9, 9]);
+    assert_eq!(c.moved, "a");
+    assert!(c.generic.is_empty());
+    assert_eq!(c.computed, [3]);
+}
+
+#[derive(Poolable)]
+#[pool(new = || Built { lines: Vec::with_capacity(16) })]
+struct Built {
+    lines: Vec<String>,
+}
+
+#[test]
+fn new_takes_a_closure() {
+    assert!(Built::create().lines.capacity() >= 16);
+}
+
+/// The example: the user's bound replaces the field bounds, and `create` still needs
+/// `Batch<T>: Default`, which std's derive gives for `T: Default`.
+#[derive(Debug, Default, Poolable)]
+#[pool(bound = "T: Send + 'static")]
+struct Batch<T> {
+    items: Vec<T>,
+}
+
+#[test]
+fn bound_keeps_the_creation_requirement() {
+    let pool: pool_core::Pool<Batch<u32>> = pool_core::Pool::new();
+    let mut batch = pool.get();
+    batch.items.extend([1, 2, 3]);
+    drop(batch);
+    let batch = pool.get();
+    assert!(batch.items.is_empty() && batch.items.capacity() >= 3);
+}

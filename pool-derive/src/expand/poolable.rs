@@ -1,11 +1,13 @@
 //! Emits the `Poolable` impl and, for `#[pool(global)]`, the type's global pool.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
-use syn::spanned::Spanned;
 
-use crate::ast::Container;
+use crate::ast::{Container, Creation};
 use crate::bound;
+
+use super::helpers;
+use super::reset::build_variant;
 
 /// `impl Poolable for Type { fn create() -> Self { .. } }`.
 pub(crate) fn impl_poolable(cont: &Container) -> TokenStream {
@@ -13,30 +15,35 @@ pub(crate) fn impl_poolable(cont: &Container) -> TokenStream {
     let ident = cont.ident;
     let (impl_generics, ty_generics, _) = cont.generics.split_for_impl();
     let where_clause = bound::poolable_where_clause(cont);
-    let create = match &cont.attrs.new {
-        // Through a helper whose message says `new` expects a `fn() -> Self`, spanned at the
-        // path the user wrote.
-        Some(new) => {
-            let path = &new.value;
-            let this = quote!(Self);
-            quote_spanned! {path.span()=>
-                #krate::__private::create_with::<#this, _>(#path)
-            }
-        }
-        // Through a helper trait whose message names `#[pool(new = ..)]`, spanned at the type's
-        // name since no field is at fault.
-        None => quote_spanned! {ident.span()=>
-            <Self as #krate::__private::CreateDefault>::create_default()
-        },
-    };
+    let (output, create) = create(cont);
     quote! {
         #[automatically_derived]
+        #[diagnostic::do_not_recommend]
         impl #impl_generics #krate::Poolable for #ident #ty_generics #where_clause {
             #[inline]
-            fn create() -> Self {
+            fn create() -> #output {
                 #create
             }
         }
+    }
+}
+
+/// The return type and body of `create`, by how the type is created.
+///
+/// `new = f` is called as written, with the return type `Self` located at `f`, so a function
+/// that returns something else is reported there ("expected `Task`, found `u8`"). A struct
+/// without it uses `Default`, named at the type's name since no field is at fault.
+fn create(cont: &Container) -> (TokenStream, TokenStream) {
+    let this = quote!(Self);
+    match cont.creation() {
+        Creation::New(f) => {
+            let output = quote_spanned!(f.span=> Self);
+            let at = Span::call_site().located_at(f.span);
+            let callee = f.callee(None);
+            (output, quote_spanned!(at=> #callee()))
+        }
+        Creation::Variant(variant) => (this, build_variant(variant)),
+        Creation::Default => (this, helpers::create_default(cont.ident.span())),
     }
 }
 

@@ -6,8 +6,12 @@ use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::Member;
 
 use crate::ast::{Container, Data, Field, Style, Variant};
+use crate::attr::FieldReset;
 use crate::bound;
-use crate::respan::{locate, respan};
+use crate::callable::Callable;
+use crate::respan::locate;
+
+use super::helpers;
 
 /// `impl Reset for Type { fn reset(&mut self) { .. } }`.
 pub(crate) fn impl_reset(cont: &Container) -> TokenStream {
@@ -17,11 +21,11 @@ pub(crate) fn impl_reset(cont: &Container) -> TokenStream {
     let where_clause = bound::reset_where_clause(cont);
     let body = match &cont.data {
         Data::Struct(fields) => reset_struct(fields, &krate),
-        Data::Enum(variants) => reset_enum(variants, &krate),
-        Data::Union => TokenStream::new(),
+        Data::Enum(variants) => reset_enum(cont, variants, &krate),
     };
     quote! {
         #[automatically_derived]
+        #[diagnostic::do_not_recommend]
         impl #impl_generics #krate::Reset for #ident #ty_generics #where_clause {
             #[inline]
             fn reset(&mut self) {
@@ -42,9 +46,9 @@ fn reset_struct(fields: &[Field], krate: &TokenStream) -> TokenStream {
 /// An enum that already is its `#[default]` variant resets that variant's fields in place,
 /// keeping their allocations; any other variant is replaced by the default one, built from
 /// `Default::default()` for each field.
-fn reset_enum(variants: &[Variant], krate: &TokenStream) -> TokenStream {
-    // validate.rs reported an enum without `#[default]`; nothing is emitted then.
-    let Some(default) = variants.iter().find(|variant| variant.default.is_some()) else {
+fn reset_enum(cont: &Container, variants: &[Variant], krate: &TokenStream) -> TokenStream {
+    // validate.rs reported an enum without `#[default]`; this runs only for valid input.
+    let Some(default) = cont.default_variant() else {
         return TokenStream::new();
     };
     let ident = default.ident;
@@ -52,7 +56,7 @@ fn reset_enum(variants: &[Variant], krate: &TokenStream) -> TokenStream {
         .fields
         .iter()
         .enumerate()
-        .filter(|(_, field)| field.attrs.skip.is_none())
+        .filter(|(_, field)| !matches!(field.reset(), FieldReset::Skip))
         .collect();
     let patterns = kept.iter().map(|(index, field)| {
         let member = &field.member;
@@ -65,7 +69,7 @@ fn reset_enum(variants: &[Variant], krate: &TokenStream) -> TokenStream {
     // With a single variant the value always is the default one: no other arm, which would be
     // unreachable.
     let other_arm = (variants.len() > 1).then(|| {
-        let build = build_default_variant(default, krate);
+        let build = build_variant(default);
         quote!(_ => *self = #build,)
     });
     quote! {
@@ -78,13 +82,11 @@ fn reset_enum(variants: &[Variant], krate: &TokenStream) -> TokenStream {
     }
 }
 
-/// `Self::Variant { a: Default::default(), .. }` in the variant's own style.
-fn build_default_variant(variant: &Variant, krate: &TokenStream) -> TokenStream {
+/// `Self::Variant { a: Default::default(), .. }` in the variant's own style: the value a reset
+/// switches to, and the one `Poolable::create` makes for an enum.
+pub(super) fn build_variant(variant: &Variant) -> TokenStream {
     let ident = variant.ident;
-    let values = variant
-        .fields
-        .iter()
-        .map(|field| default_value(field, krate));
+    let values = variant.fields.iter().map(default_value);
     match variant.style {
         Style::Named => {
             let members = variant.fields.iter().map(|field| &field.member);
@@ -140,36 +142,32 @@ impl Place<'_> {
     }
 }
 
-/// The statements that reset one field, by its options.
+/// The statements that reset one field, by what its options decided.
 fn reset_field(field: &Field, place: &Place, krate: &TokenStream) -> TokenStream {
-    let attrs = &field.attrs;
-    let (start, end) = (field.start, field.end);
-    let at_field = place.tokens(start, end);
-    if attrs.skip.is_some() {
-        return TokenStream::new();
-    }
-    if attrs.default.is_some() {
-        let value = default_value(field, krate);
-        return quote_spanned!(end=> #at_field = #value;);
-    }
-    // The crate path keeps the call-site span: the compiler then labels the derive as the
-    // caller ("required by a bound introduced by this call") and the field as the culprit.
-    // The field's type is named (`<Type as Reset>`) so an unsatisfied bound is reported at it.
+    let at_field = place.tokens(field.start, field.end);
     let ty = field.ty;
-    let mut statements = match &attrs.reset_with {
-        Some(reset_with) => {
-            let path = &reset_with.value;
-            quote_spanned!(start=> #krate::__private::reset_with(&mut #at_field, #path);)
+    let mut statements = match field.reset() {
+        FieldReset::Skip => return TokenStream::new(),
+        FieldReset::Default => {
+            let value = default_value(field);
+            quote_spanned!(field.end=> #at_field = #value;)
         }
-        None => quote_spanned!(start=> <#ty as #krate::Reset>::reset(&mut #at_field);),
+        FieldReset::With(with) => call_reset_with(with, field, place),
+        // The crate path keeps the call-site span: the compiler then labels the derive as the
+        // caller ("required by a bound introduced by this call") and the field as the culprit.
+        // The field's type is named (`<Type as Reset>`) so an unsatisfied bound is reported at
+        // it.
+        FieldReset::Reset => {
+            quote_spanned!(field.start=> <#ty as #krate::Reset>::reset(&mut #at_field);)
+        }
     };
-    if let Some(max_capacity) = &attrs.max_capacity {
+    if let Some(shrink) = &field.attrs.shrink {
         // Spanned at the `max_capacity` key: a type that cannot shrink is reported there. The
         // field's type is named too, moved to the key, so the error is at the key alone.
-        let key = max_capacity.key;
+        let key = shrink.key;
         let at_key = place.tokens(key, key);
         let ty_at_key = locate(&ty.to_token_stream(), key);
-        let max = &max_capacity.value;
+        let max = &shrink.value;
         statements.extend(quote_spanned! {key=>
             <#ty_at_key as #krate::Shrink>::shrink_to_max(&mut #at_key, #max);
         });
@@ -177,10 +175,27 @@ fn reset_field(field: &Field, place: &Place, krate: &TokenStream) -> TokenStream
     statements
 }
 
-/// `Default::default()` for a field, through a helper trait whose message says why the reset
-/// needs `Default`, spanned at the field's type.
-fn default_value(field: &Field, krate: &TokenStream) -> TokenStream {
-    let ty = field.ty;
-    let krate = respan(krate, field.end);
-    quote_spanned!(field.end=> <#ty as #krate::__private::DefaultField>::default_field())
+/// `let _: () = f(&mut field);` for `#[pool(reset_with = f)]`.
+///
+/// A plain call, so the argument is coerced as in any call: `fn(&mut [u8])` takes a `Vec<u8>`
+/// field by deref, a generic function is inferred from the field, and a closure's parameters,
+/// typed by the derive as the field (`|v| v.fill(0)` becomes `|v: &mut Vec<u8>| ..`), need no
+/// annotation. The `()` type refuses a function that returns something, such as a `Vec::pop`
+/// that would reset one element. The tokens the derive adds take the expression's location but
+/// the derive's own hygiene: errors point at what the user wrote, while lints about the
+/// generated call (an immediately called closure, a unit `let`) stay quiet.
+fn call_reset_with(f: &Callable, field: &Field, place: &Place) -> TokenStream {
+    let at = Span::call_site().located_at(f.span);
+    let callee = f.callee(Some(field.ty));
+    let field_at = place.tokens(field.start, field.end);
+    let arg = quote_spanned!(field.start=> &mut #field_at);
+    let unit = quote_spanned!(f.span=> ());
+    quote_spanned! {at=>
+        let _: #unit = #callee(#arg);
+    }
+}
+
+/// `Default::default()` for a field, spanned at the field's type.
+fn default_value(field: &Field) -> TokenStream {
+    helpers::default_field(field.ty, field.end)
 }

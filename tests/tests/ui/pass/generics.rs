@@ -60,12 +60,29 @@ impl<T: Default> Default for Explicit<T> {
     }
 }
 
+/// The user's bound replaces the field bounds; creation still needs `Batched<T>: Default`.
+#[derive(Debug, Default, Poolable)]
+#[pool(bound = "T: Send + 'static")]
+pub struct Batched<T> {
+    items: Vec<T>,
+}
+
+/// An enum is created as its `#[default]` variant, with no `Default` impl.
+#[derive(Poolable)]
+pub enum Slot<T> {
+    #[default]
+    Filled(Vec<T>),
+    Taken,
+}
+
 #[derive(Reset)]
 pub struct Sized_<const N: usize, T> {
     buf: [T; N],
 }
 
 static CACHES: Pool<Cache<String, u32>> = Pool::new();
+static BATCHES: Pool<Batched<u64>> = Pool::new();
+static SLOTS: Pool<Slot<NotReset>> = Pool::new();
 
 fn main() {
     let mut batch = Batch {
@@ -73,6 +90,8 @@ fn main() {
     };
     batch.reset();
     let _cache = CACHES.get();
+    let _batch = BATCHES.get();
+    let _slot = SLOTS.get();
     let mut wrapper: Wrapper<String> = Poolable::create();
     wrapper.reset();
     let mut nested: Nested<u8> = Nested {

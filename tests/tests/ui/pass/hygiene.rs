@@ -24,6 +24,7 @@ mod shadow {
     pub mod core {}
     pub mod std {}
     pub mod pool_core {}
+    pub mod __pool {}
     pub fn reset_with() {}
     pub fn create() {}
 }
@@ -49,6 +50,8 @@ mod user {
         fresh: ::std::vec::Vec<u8>,
         #[pool(reset_with = rewind)]
         cursor: u32,
+        #[pool(reset_with = |bytes| bytes.fill(0))]
+        zeroed: [u8; 4],
         #[pool(skip)]
         generation: u64,
         boxed: ::std::boxed::Box<[u8; 4]>,
@@ -63,6 +66,7 @@ mod user {
                 bounded: ::std::vec::Vec::new(),
                 fresh: ::std::vec::Vec::new(),
                 cursor: 0,
+                zeroed: [0; 4],
                 generation: 0,
                 boxed: ::std::boxed::Box::new([0; 4]),
             }
@@ -89,12 +93,27 @@ mod user {
     #[derive(::pool_core::Reset)]
     pub struct Unit;
 
+    #[derive(::pool_core::Poolable)]
+    #[pool(new = || Made { items: ::std::vec::Vec::new() })]
+    pub struct Made {
+        items: ::std::vec::Vec<u8>,
+    }
+
+    #[derive(::pool_core::Poolable)]
+    pub enum Message {
+        #[default]
+        Body(::std::vec::Vec<u8>, #[pool(default)] ::std::option::Option<u8>),
+        Closed,
+    }
+
     pub fn use_them() {
         let _ = Task::pool().get();
         let mut body = <Body as ::pool_core::Poolable>::create();
         ::pool_core::Reset::reset(&mut body);
         let mut slot: Slot<u8> = Slot::Gone;
         ::pool_core::Reset::reset(&mut slot);
+        let _ = <Made as ::pool_core::Poolable>::create();
+        let _ = <Message as ::pool_core::Poolable>::create();
     }
 }
 

@@ -1,0 +1,326 @@
+//! The value of `reset_with = ..` and `new = ..`: any expression the derive can call, read as
+//! tokens.
+//!
+//! syn parses closures only with its `full` feature, which this crate does without: the value
+//! is taken token by token up to the `,` that ends the option, and the derive looks at it only
+//! to tell a closure from anything else. The compiler type-checks the call the derive writes.
+
+use proc_macro2::{Delimiter, Group, Spacing, Span, TokenStream, TokenTree};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::parse::ParseStream;
+use syn::{LitStr, Path, Type};
+
+use crate::symbol::Key;
+
+/// An expression written after `reset_with =` or `new =`.
+pub(crate) struct Callable {
+    /// The expression's tokens, as written.
+    tokens: TokenStream,
+    /// Its first token's span, where errors about the call point.
+    pub(crate) span: Span,
+    /// For a closure, its parts, so its parameters can be given the field's type.
+    closure: Option<Closure>,
+}
+
+/// A closure, split where the derive needs to: `move |v| v.clear()`.
+struct Closure {
+    /// `move`, or nothing.
+    capture: TokenStream,
+    /// The opening `|`.
+    open: TokenTree,
+    /// The parameters between the bars, without them.
+    params: Vec<TokenTree>,
+    /// The closing `|`.
+    close: TokenTree,
+    /// Everything after the closing `|`: the body, maybe a return type first.
+    body: TokenStream,
+}
+
+impl Callable {
+    /// Parses the value of `key` up to the `,` that ends it.
+    pub(crate) fn parse(input: ParseStream, key: Key) -> syn::Result<Self> {
+        if input.peek(LitStr) {
+            return Err(quoted(&input.parse::<LitStr>()?, key));
+        }
+        let tokens = until_comma(input)?;
+        let Some(first) = tokens.first() else {
+            return Err(input.error(format!(
+                "`{key}` needs a value: write `#[pool({key} = f)]`, with `f` a function or a \
+                 closure"
+            )));
+        };
+        let span = first.span();
+        let closure = Closure::split(&tokens);
+        Ok(Callable {
+            tokens: tokens.into_iter().collect(),
+            span,
+            closure,
+        })
+    }
+
+    /// The expression, ready to be called: in parentheses, so any expression is called as a
+    /// whole; a closure's parameters written without a type are given `&mut ty`, so
+    /// `|v| v.fill(0)` knows what `v` is.
+    pub(crate) fn callee(&self, ty: Option<&Type>) -> TokenStream {
+        let inside = match &self.closure {
+            None => self.tokens.clone(),
+            Some(closure) => closure.typed(ty),
+        };
+        let mut parens = Group::new(Delimiter::Parenthesis, inside);
+        parens.set_span(self.span);
+        TokenTree::Group(parens).into_token_stream()
+    }
+}
+
+impl Closure {
+    /// The closure's parts, if `tokens` is one: `|..| body` or `move |..| body`.
+    fn split(tokens: &[TokenTree]) -> Option<Self> {
+        let (capture, rest) = match tokens.split_first() {
+            Some((TokenTree::Ident(ident), rest)) if ident == "move" => {
+                (ident.to_token_stream(), rest)
+            }
+            _ => (TokenStream::new(), tokens),
+        };
+        let (open, rest) = rest.split_first()?;
+        if !is_punct(open, '|') {
+            return None;
+        }
+        let close_at = rest.iter().position(|token| is_punct(token, '|'))?;
+        Some(Closure {
+            capture,
+            open: open.clone(),
+            params: rest[..close_at].to_vec(),
+            close: rest[close_at].clone(),
+            body: rest[close_at + 1..].iter().cloned().collect(),
+        })
+    }
+
+    /// The closure with `: &mut ty` after each parameter, when none has a type of its own, and
+    /// with `-> ()` when it has no return type of its own (for a `reset_with`, given `ty`).
+    fn typed(&self, ty: Option<&Type>) -> TokenStream {
+        let Closure {
+            capture,
+            open,
+            params,
+            close,
+            body,
+        } = self;
+        let annotated = params
+            .iter()
+            .enumerate()
+            .any(|(i, token)| is_punct(token, ':') && !is_path_colon(params, i));
+        let params: TokenStream = match ty {
+            Some(ty) if !annotated && !params.is_empty() => params
+                .split(|token| is_punct(token, ','))
+                .filter(|param| !param.is_empty())
+                .map(|param| {
+                    let param: TokenStream = param.iter().cloned().collect();
+                    quote!(#param: &mut #ty,)
+                })
+                .collect(),
+            _ => params.iter().cloned().collect(),
+        };
+        let body = match ty {
+            Some(_) => unit_body(body, close.span()),
+            None => body.clone(),
+        };
+        quote!(#capture #open #params #close #body)
+    }
+}
+
+/// A closure body that returns `()`: `-> () { body }`, unless it names a return type itself.
+///
+/// A body that returns a value (`|v| v.pop()`) is then reported at the body, "expected `()`,
+/// found `Option<u8>`", instead of at the closure's first token. The tokens added take the
+/// body's location and the derive's hygiene, so clippy does not call the `-> ()` unneeded.
+fn unit_body(body: &TokenStream, close: Span) -> TokenStream {
+    let first = body.clone().into_iter().next();
+    if first.as_ref().is_some_and(|token| is_punct(token, '-')) {
+        return body.clone();
+    }
+    let at = Span::call_site().located_at(first.map_or(close, |token| token.span()));
+    // The braces take the span of the body's last token, so the closure's own span still runs
+    // from its `|` to the end of what the user wrote.
+    let last = body
+        .clone()
+        .into_iter()
+        .last()
+        .map_or(close, |token| token.span());
+    let mut block = Group::new(Delimiter::Brace, body.clone());
+    block.set_span(last);
+    quote_spanned!(at=> -> () #block)
+}
+
+/// Consumes the value of any key up to the `,` that ends it, for a reader that wants one key.
+pub(crate) fn skip_value(input: ParseStream) -> syn::Result<()> {
+    until_comma(input).map(drop)
+}
+
+/// The tokens of the value up to the `,` that ends it (or the end of `#[pool(..)]`).
+///
+/// A comma ends the value unless it is between a closure's bars (`|a, b|`) or inside the angle
+/// brackets of generic arguments (`HashMap::<K, V>::clear`, `<Vec<u8> as Reset>::reset`), which
+/// are not token groups.
+fn until_comma(input: ParseStream) -> syn::Result<Vec<TokenTree>> {
+    input.step(|cursor| {
+        let mut tokens: Vec<TokenTree> = Vec::new();
+        let mut rest = *cursor;
+        let mut angles = 0usize;
+        let mut in_bars = false;
+        while let Some((token, next)) = rest.token_tree() {
+            if angles == 0 && !in_bars && is_punct(&token, ',') {
+                break;
+            }
+            if is_punct(&token, '|') && (in_bars || closure_opens_at(&tokens)) {
+                in_bars = !in_bars;
+            } else if is_punct(&token, '<') && (angles > 0 || opens_generics(&tokens)) {
+                angles += 1;
+            } else if is_punct(&token, '>') && angles > 0 && !is_arrow(&tokens) {
+                angles -= 1;
+            }
+            tokens.push(token);
+            rest = next;
+        }
+        Ok((tokens, rest))
+    })
+}
+
+/// Whether a `|` after `before` opens a closure's parameters: at the start, or after `move`.
+fn closure_opens_at(before: &[TokenTree]) -> bool {
+    match before {
+        [] => true,
+        [TokenTree::Ident(ident)] => ident == "move",
+        _ => false,
+    }
+}
+
+/// Whether a `<` after `before` opens generic arguments rather than comparing: at the start of
+/// the value (`<T as Trait>::f`) or after `::` (`Vec::<u8>::clear`).
+fn opens_generics(before: &[TokenTree]) -> bool {
+    match before {
+        [] => true,
+        [.., colon, last] => is_punct(last, ':') && is_punct(colon, ':'),
+        [_] => false,
+    }
+}
+
+/// Whether the `>` that comes after `before` is the end of `->`.
+fn is_arrow(before: &[TokenTree]) -> bool {
+    matches!(before.last(), Some(TokenTree::Punct(p)) if p.as_char() == '-' && p.spacing() == Spacing::Joint)
+}
+
+/// Whether the `:` at `i` is half of a `::`.
+fn is_path_colon(tokens: &[TokenTree], i: usize) -> bool {
+    let joint_before = i
+        .checked_sub(1)
+        .and_then(|before| tokens.get(before))
+        .is_some_and(|token| matches!(token, TokenTree::Punct(p) if p.as_char() == ':' && p.spacing() == Spacing::Joint));
+    let joint_here = matches!(&tokens[i], TokenTree::Punct(p) if p.spacing() == Spacing::Joint)
+        && tokens.get(i + 1).is_some_and(|token| is_punct(token, ':'));
+    joint_before || joint_here
+}
+
+/// Whether `token` is the punctuation `ch`.
+fn is_punct(token: &TokenTree, ch: char) -> bool {
+    matches!(token, TokenTree::Punct(punct) if punct.as_char() == ch)
+}
+
+/// The error for a value written as a string (serde's habit): the way out is the same path
+/// without the quotes.
+fn quoted(lit: &LitStr, key: Key) -> syn::Error {
+    let value = lit.value();
+    let unquoted = match syn::parse_str::<Path>(&value) {
+        Ok(_) => format!("`#[pool({key} = {value})]`"),
+        Err(_) => format!("`#[pool({key} = f)]`"),
+    };
+    syn::Error::new(
+        lit.span(),
+        format!(
+            "`{key}` takes a function or a closure, not a string; write the path without quotes: \
+             {unquoted}"
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::TokenStream;
+    use quote::quote;
+    use syn::parse::Parser;
+
+    use super::Callable;
+    use crate::symbol::Key;
+
+    /// Parses `tokens` as the value of `reset_with`, returning the value and what is left.
+    fn parse(tokens: TokenStream) -> (String, String) {
+        let parser = |input: syn::parse::ParseStream| {
+            let callable = Callable::parse(input, Key::ResetWith)?;
+            let rest: TokenStream = input.parse()?;
+            Ok((callable, rest))
+        };
+        let (callable, rest) = parser.parse2(tokens).expect("parses");
+        let ty: syn::Type = syn::parse_quote!(Vec<u8>);
+        (callable.callee(Some(&ty)).to_string(), rest.to_string())
+    }
+
+    #[test]
+    fn a_path_ends_at_the_comma() {
+        let (callee, rest) = parse(quote!(keep_header, max_capacity = 16));
+        assert_eq!(
+            (callee.as_str(), rest.as_str()),
+            ("(keep_header)", ", max_capacity = 16")
+        );
+    }
+
+    #[test]
+    fn commas_in_generic_arguments_do_not_end_the_value() {
+        let (callee, rest) = parse(quote!(HashMap::<K, V>::clear, skip));
+        assert_eq!(
+            (callee.as_str(), rest.as_str()),
+            ("(HashMap :: < K , V > :: clear)", ", skip")
+        );
+        let (callee, rest) = parse(quote!(<HashMap<K, V> as Reset>::reset));
+        assert_eq!(
+            (callee.as_str(), rest.as_str()),
+            ("(< HashMap < K , V > as Reset > :: reset)", "")
+        );
+    }
+
+    #[test]
+    fn closure_parameters_get_the_field_type() {
+        let (callee, rest) = parse(quote!(|v| v.fill(0), max_capacity = 4));
+        assert_eq!(
+            callee,
+            "(| v : & mut Vec < u8 > , | -> () { v . fill (0) })"
+        );
+        assert_eq!(rest, ", max_capacity = 4");
+        let (callee, _) = parse(quote!(move |mut v| v.clear()));
+        assert_eq!(
+            callee,
+            "(move | mut v : & mut Vec < u8 > , | -> () { v . clear () })"
+        );
+    }
+
+    #[test]
+    fn typed_parameters_and_return_types_are_kept() {
+        let (callee, _) = parse(quote!(|b: &mut [u8]| b.fill(0)));
+        assert_eq!(callee, "(| b : & mut [u8] | -> () { b . fill (0) })");
+        let (callee, _) = parse(quote!(|a, b| ()));
+        assert_eq!(
+            callee,
+            "(| a : & mut Vec < u8 > , b : & mut Vec < u8 > , | -> () { () })"
+        );
+        let (callee, _) = parse(quote!(|| ()));
+        assert_eq!(callee, "(|| -> () { () })");
+        let (callee, _) = parse(quote!(|v: &mut Vec<std::string::String>| v.clear()));
+        assert_eq!(
+            callee,
+            "(| v : & mut Vec < std :: string :: String > | -> () { v . clear () })"
+        );
+        let (callee, _) = parse(quote!(|v| -> () { v.clear() }));
+        assert_eq!(
+            callee,
+            "(| v : & mut Vec < u8 > , | -> () { v . clear () })"
+        );
+    }
+}
