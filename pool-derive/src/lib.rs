@@ -1,15 +1,15 @@
 //! `#[derive(Reset)]` and `#[derive(Poolable)]` for [pool-core](https://docs.rs/pool-core).
 //!
 //! Use them through pool-core, which re-exports both under its default `derive` feature:
-//! `use pool_core::{Poolable, Reset};`.
+//! `use pool_core::{Poolable, Reset};`. Every `#[pool(..)]` option is described, with an example,
+//! in pool-core's [attribute reference]; in short:
 //!
-//! - `#[derive(Reset)]` implements `Reset`: `reset` puts every field back in its pristine state
-//!   by the field type's own `Reset`, keeping allocations (a `Vec` is cleared, not freed). A
-//!   field whose type has no `Reset` does not compile; the error is at the field and names the
-//!   way out.
-//! - `#[derive(Poolable)]` implements `Poolable` **and** `Reset`. Derive one or the other, not
-//!   both: `#[derive(Reset, Poolable)]` implements `Reset` twice, and the compiler reports
-//!   "conflicting implementations of trait `Reset`" at the two derive names.
+//! - on a field: `skip`, `default`, `reset_with = f` (a function or a closure called with
+//!   `&mut field`) and `max_capacity = N`;
+//! - on the type: `new = f`, `bound = "..."`, `crate = path`, `global` and
+//!   `global(max_idle = N)`;
+//! - on an enum: `#[default]` marks the variant a reset goes back to, and the one
+//!   `Poolable::create` builds.
 //!
 //! ```
 //! use pool_core::{Poolable, Reset};
@@ -17,143 +17,32 @@
 //! #[derive(Poolable, Default)]
 //! struct Task {
 //!     id: u64,
+//!     #[pool(max_capacity = 4096)]
 //!     data: Vec<u8>,
-//!     note: Option<String>,
+//!     #[pool(reset_with = |tags| tags.truncate(1))]
+//!     tags: Vec<String>,
 //! }
 //!
 //! let mut task = Task::create();
 //! task.id = 7;
-//! task.data.extend_from_slice(b"payload");
-//! task.note = Some("urgent".to_owned());
+//! task.data.resize(1 << 20, 0);
+//! task.tags.extend(["kind".to_owned(), "urgent".to_owned()]);
 //! task.reset();
-//! assert_eq!((task.id, task.data.len(), task.note), (0, 0, None));
-//! assert!(task.data.capacity() >= 7); // the buffer is kept for the next user
+//! assert_eq!((task.id, task.data.len(), task.tags.len()), (0, 0, 1));
+//! assert!(task.data.capacity() <= 4096);
 //! ```
 //!
-//! # Field options
-//!
-//! | option | effect |
-//! |---|---|
-//! | *(none)* | the field's own `Reset` |
-//! | `#[pool(skip)]` | left as is (a handle, an id that outlives uses, ...) |
-//! | `#[pool(default)]` | assigned `Default::default()` (drops its allocations) |
-//! | `#[pool(reset_with = path)]` | `path(&mut field)`, a `fn(&mut FieldType)` |
-//! | `#[pool(max_capacity = N)]` | reset, then shrunk to capacity `N` if larger (`Vec`, `VecDeque`, `String`, `HashMap`, `HashSet`, `BinaryHeap`; a hash table may round `N` up) |
-//!
-//! `reset_with` and `max_capacity` combine (the function resets, then the field shrinks); the
-//! other options exclude each other.
-//!
-//! ```
-//! use std::rc::Rc;
-//! use pool_core::Reset;
-//!
-//! fn rewind(cursor: &mut usize) {
-//!     *cursor = 0;
-//! }
-//!
-//! #[derive(Reset)]
-//! struct Parser {
-//!     #[pool(skip)]
-//!     config: Rc<String>,          // shared, read-only: kept
-//!     #[pool(default)]
-//!     depth_limit: Option<u32>,    // back to `None`
-//!     #[pool(reset_with = rewind)]
-//!     cursor: usize,               // `rewind(&mut self.cursor)`
-//!     #[pool(max_capacity = 4096)]
-//!     buf: Vec<u8>,                // cleared, and shrunk if a big input grew it
-//! }
-//!
-//! let mut parser = Parser {
-//!     config: Rc::new("strict".to_owned()),
-//!     depth_limit: Some(8),
-//!     cursor: 12,
-//!     buf: vec![0; 1 << 20],
-//! };
-//! parser.reset();
-//! assert_eq!(*parser.config, "strict");
-//! assert_eq!((parser.depth_limit, parser.cursor), (None, 0));
-//! assert!(parser.buf.is_empty() && parser.buf.capacity() <= 4096);
-//! ```
-//!
-//! # Type options
-//!
-//! | option | effect |
-//! |---|---|
-//! | `#[pool(new = path)]` | `Poolable::create` calls `path()` (otherwise `Default::default()`) |
-//! | `#[pool(crate = path)]` | generated code names pool-core as `path` (for crates that re-export it) |
-//! | `#[pool(bound = "T: Reset, ...")]` | replaces the inferred where-clause predicates |
-//! | `#[pool(global)]` | `Type::pool()`, a `static` `Pool<Type>` (non-generic `Poolable` types only) |
-//! | `#[pool(global(max_idle = N))]` | the same, keeping at most `N` idle values |
-//!
-//! ```
-//! use pool_core::{Poolable, Reset};
-//!
-//! fn with_room() -> Scratch {
-//!     Scratch { lines: Vec::with_capacity(64) }
-//! }
-//!
-//! #[derive(Poolable)]
-//! #[pool(new = with_room)]
-//! struct Scratch {
-//!     lines: Vec<String>,
-//! }
-//!
-//! assert!(Scratch::create().lines.capacity() >= 64);
-//! ```
-//!
-//! # Shapes
-//!
-//! Named, tuple and unit structs; and enums, which reset to the variant marked `#[default]` (a
-//! unit variant, or one whose fields all implement `Default`). An enum that already is its
-//! default variant resets that variant's fields in place, keeping their allocations.
-//!
-//! ```
-//! use pool_core::Reset;
-//!
-//! #[derive(Reset, Debug, PartialEq)]
-//! enum Body {
-//!     #[default]
-//!     Bytes(Vec<u8>),
-//!     Text(String),
-//! }
-//!
-//! let mut body = Body::Bytes(Vec::with_capacity(100));
-//! body.reset();
-//! assert!(matches!(&body, Body::Bytes(bytes) if bytes.capacity() >= 100));
-//!
-//! let mut body = Body::Text("hello".to_owned());
-//! body.reset();
-//! assert_eq!(body, Body::Bytes(Vec::new()));
-//! ```
-//!
-//! # Generics
-//!
-//! Bounds are inferred per field type: a field of type `Vec<T>` adds `Vec<T>: Reset`, which
-//! holds for every `T`, so `T` itself needs no bound. `#[derive(Poolable)]` also needs every
-//! field `Send`, every type parameter `'static`, and (without `new`) `Self: Default`.
-//!
-//! ```
-//! use pool_core::Reset;
-//!
-//! #[derive(Reset)]
-//! struct Batch<T> {
-//!     items: Vec<T>,
-//! }
-//!
-//! struct NotReset;
-//! let mut batch = Batch { items: vec![NotReset] };
-//! batch.reset();
-//! assert!(batch.items.is_empty());
-//! ```
-//!
-//! # Errors
-//!
-//! Every mistake gives one error at the field, option or parameter at fault: a field type
-//! without `Reset`, a non-`Send` field or a lifetime parameter on a `Poolable` type, a union, an
-//! enum without `#[default]`, an unknown, repeated or conflicting option, `max_capacity` on a type
-//! that cannot shrink, a `reset_with` function of the wrong signature, a `Poolable` type with
-//! neither `Default` nor `new`, and `global` on a generic type.
+//! [attribute reference]: https://docs.rs/pool-core/0.1/pool_core/attributes/index.html
 #![forbid(unsafe_code)]
+
+// How the derive is built: parse → validate → expand (serde_derive's `internals/`, thiserror's
+// `impl/src/`). `symbol.rs` names the option keywords; `attr.rs` parses `#[pool(..)]` and
+// resolves a field's options into one `FieldReset` plus an optional shrink (`callable.rs` reads
+// the values of `reset_with` and `new`); `ast.rs` is the model and answers the questions later
+// phases ask (`default_variant`, `creation`, ...); `validate.rs` holds the rules that involve the
+// type's shape; `bound.rs` writes the where-clauses; `expand/` emits the impls, or stub impls
+// built from the raw input next to the errors. Every problem is a spanned error collected in
+// `ctxt.rs`; nothing panics.
 
 mod ast;
 mod attr;
@@ -168,21 +57,33 @@ mod validate;
 #[cfg(test)]
 mod tests;
 
+/// pool-core's attribute reference, whose examples use these derives: run as doctests here too,
+/// so they are checked with the derive they document even where pool-core's docs are not built.
+/// (Only under `cfg(doctest)`: a published pool-derive does not ship the file.)
+#[cfg(doctest)]
+#[doc = include_str!("../../pool-core/docs/attributes.md")]
+struct AttributeReference;
+
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
 
 use crate::ast::Derive;
 
-/// Derives `pool_core::Reset`: every field reset by its own `Reset`, unless a `#[pool(..)]`
-/// option says otherwise. See the [crate documentation](crate) for the options.
+/// Derives `pool_core::Reset`: `reset` resets every field by its own `Reset`, keeping its
+/// allocations, unless a `#[pool(..)]` option says otherwise (see the [attribute reference]).
+///
+/// [attribute reference]: https://docs.rs/pool-core/0.1/pool_core/attributes/index.html
 #[proc_macro_derive(Reset, attributes(pool, default))]
 pub fn derive_reset(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive(&input, Derive::Reset).into()
 }
 
-/// Derives `pool_core::Poolable` and `pool_core::Reset`. See the [crate documentation](crate)
-/// for the options.
+/// Derives `pool_core::Poolable` and `pool_core::Reset`: `create` calls `Default::default()`,
+/// or the function of `#[pool(new = f)]`, or builds an enum's `#[default]` variant (see the
+/// [attribute reference]).
+///
+/// [attribute reference]: https://docs.rs/pool-core/0.1/pool_core/attributes/index.html
 #[proc_macro_derive(Poolable, attributes(pool, default))]
 pub fn derive_poolable(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
