@@ -22,8 +22,7 @@ use pool_core::PoolStats;
 /// ```
 #[track_caller]
 pub fn assert_balanced(stats: PoolStats) {
-    let accounted =
-        stats.idle + stats.in_use + stats.discarded + stats.trimmed + stats.detached;
+    let accounted = stats.idle + stats.in_use + stats.discarded + stats.trimmed + stats.detached;
     assert_eq!(
         stats.created, accounted,
         "created != idle + in_use + discarded + trimmed + detached: {stats:?}"

@@ -511,8 +511,8 @@ impl Drop for StopOnDrop<'_> {
 /// Returns the log: values that outlived `gap` runs of `op` that all started after the value
 /// had become idle.
 fn race_spills_against(op: fn(&Pool<Stamped>), gap: usize) -> Arc<RaceLog> {
-    const ENOUGH_OVERLAPS: usize = 20_000;
-    const MAX_CYCLES: usize = 200_000;
+    const ENOUGH_OVERLAPS: usize = if cfg!(miri) { 20 } else { 20_000 };
+    const MAX_CYCLES: usize = if cfg!(miri) { 200 } else { 200_000 };
     let log = Arc::new(RaceLog {
         gap,
         ..RaceLog::default()
@@ -786,10 +786,10 @@ fn idle_never_exceeds_max_idle_while_threads_churn() {
     let (samples, most) = thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
-                for i in 0..20_000 {
+                for i in 0..if cfg!(miri) { 300 } else { 20_000 } {
                     let held: Vec<_> = (0..i % 9).map(|_| pool.get()).collect();
                     drop(held);
-                    if i % 5_000 == 0 {
+                    if i % if cfg!(miri) { 100 } else { 5_000 } == 0 {
                         pool.trim();
                     }
                 }
