@@ -10,8 +10,10 @@
 //!   compile.
 //! - [`Poolable`] is a `Reset` type the pool can create and share between threads;
 //!   `#[derive(Poolable)]` implements both traits.
-//! - [`Shrink`] backs `#[pool(max_capacity = N)]`, which stops one huge request from pinning a
-//!   huge buffer in the pool.
+//! - [`Shrink`] backs `#[pool(max_capacity = N)]` and [`PoolBuilder::max_capacity`], which stop
+//!   one huge request from pinning a huge buffer in the pool.
+//!
+//! Every `#[pool(..)]` option of the derives, with an example each, is in [`attributes`].
 //!
 //! # Example
 //!
@@ -89,9 +91,8 @@ mod trash;
 #[cfg(all(test, loom))]
 mod loom_models;
 
-#[doc(hidden)]
-#[path = "private.rs"]
-pub mod __private;
+#[doc = include_str!("../docs/attributes.md")]
+pub mod attributes {}
 
 pub use builder::PoolBuilder;
 pub use guard::{OwnedPooled, Pooled};
@@ -101,13 +102,9 @@ pub use reset::Reset;
 pub use shrink::Shrink;
 pub use stats::PoolStats;
 
-/// Derives [`Reset`]: every field is reset by its own `Reset`, unless a `#[pool(..)]` attribute
-/// says otherwise. See the [pool-derive documentation](pool_derive) for the attributes.
 #[cfg(feature = "derive")]
 pub use pool_derive::Reset;
 
-/// Derives [`Poolable`] and [`Reset`]. See the [pool-derive documentation](pool_derive) for the
-/// attributes.
 #[cfg(feature = "derive")]
 pub use pool_derive::Poolable;
 

@@ -10,7 +10,8 @@ use crate::Reset;
 ///
 /// `create` is Go's `sync.Pool.New`: the pool calls it when it has no idle value to hand out.
 /// Derive it with `#[derive(Poolable)]`, which implements both `Poolable` and [`Reset`]
-/// (`create` calls `Default::default()`, or the function named by `#[pool(new = path)]`).
+/// (`create` calls `Default::default()`, or what `#[pool(new = f)]` names; an enum creates its
+/// `#[default]` variant). See [`attributes`](crate::attributes).
 ///
 /// # Example
 ///

@@ -21,7 +21,7 @@ use std::hash::{BuildHasher, Hash};
 #[diagnostic::on_unimplemented(
     message = "`#[pool(max_capacity = ..)]` needs a collection that can shrink, and `{Self}` cannot",
     label = "`{Self}` cannot shrink",
-    note = "`max_capacity` works on `Vec`, `VecDeque`, `String`, `HashMap`, `HashSet` and `BinaryHeap` (or a type that implements `pool_core::Shrink`); remove it, or use `#[pool(reset_with = path)]`"
+    note = "`max_capacity` works on `Vec`, `VecDeque`, `String`, `HashMap`, `HashSet` and `BinaryHeap` (or a type that implements `pool_core::Shrink`); remove it, or use `#[pool(reset_with = f)]`"
 )]
 pub trait Shrink {
     /// Shrinks the capacity to at most `max_capacity` if it is larger; a hash table may keep a
@@ -32,6 +32,7 @@ pub trait Shrink {
 macro_rules! shrink_impl {
     ($({$($generics:tt)*} $ty:ty),* $(,)?) => {
         $(
+            #[diagnostic::do_not_recommend]
             impl<$($generics)*> Shrink for $ty {
                 #[inline]
                 fn shrink_to_max(&mut self, max_capacity: usize) {

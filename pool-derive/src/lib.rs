@@ -57,13 +57,6 @@ mod validate;
 #[cfg(test)]
 mod tests;
 
-/// pool-core's attribute reference, whose examples use these derives: run as doctests here too,
-/// so they are checked with the derive they document even where pool-core's docs are not built.
-/// (Only under `cfg(doctest)`: a published pool-derive does not ship the file.)
-#[cfg(doctest)]
-#[doc = include_str!("../../pool-core/docs/attributes.md")]
-struct AttributeReference;
-
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
 
