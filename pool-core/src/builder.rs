@@ -100,7 +100,7 @@ impl<T: Poolable> PoolBuilder<T> {
     fn then_keep(mut self, next: impl Fn(&mut T) -> bool + Send + Sync + 'static) -> Self {
         self.keep = Some(match self.keep.take() {
             None => Box::new(next),
-            Some(first) => Box::new(move |value: &mut T| first(value) && next(value)),
+            Some(first) => Box::new(move |value: &mut T| first.keep(value) && next(value)),
         });
         self
     }

@@ -23,7 +23,19 @@ pub(crate) type CreateFn<T> = Box<dyn Fn() -> T + Send + Sync>;
 
 /// What a pool asks of a value coming back, after its reset: shrink it, then whether to keep it
 /// (the builder's `max_capacity` and `keep_if`, composed).
-pub(crate) type KeepFn<T> = Box<dyn Fn(&mut T) -> bool + Send + Sync>;
+pub(crate) type KeepFn<T> = Box<dyn Keep<T>>;
+
+/// A closure over `&mut T`, as a trait of its own: Rust before 1.83 refuses a type that names
+/// `&mut` (as `dyn Fn(&mut T)` does) in a `const fn` such as [`Pool::new`].
+pub(crate) trait Keep<T>: Send + Sync {
+    fn keep(&self, value: &mut T) -> bool;
+}
+
+impl<T, F: Fn(&mut T) -> bool + Send + Sync> Keep<T> for F {
+    fn keep(&self, value: &mut T) -> bool {
+        self(value)
+    }
+}
 
 /// A thread-safe pool of reusable values.
 ///
@@ -503,7 +515,7 @@ fn reset<T: Poolable>(pool: &Pool<T>, value: &mut T, origin: Origin) -> bool {
     }
     let on_unwind = CountIfUnwinding { pool, origin };
     value.reset();
-    let keep = pool.keep.as_ref().map_or(true, |keep| keep(value));
+    let keep = pool.keep.as_ref().map_or(true, |keep| keep.keep(value));
     mem::forget(on_unwind);
     keep
 }
