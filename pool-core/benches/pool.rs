@@ -3,17 +3,28 @@
 //!
 //! Every pool does the same work per operation, including clearing the value it gets back, so
 //! each peer is set up to reset values as this pool does (object-pool has no reset hook: the
-//! benchmark clears by hand before the guard returns the value).
+//! benchmark clears by hand before the guard returns the value; poolshark resets through its
+//! `Poolable::reset`, implemented below for `Task` and for `Buf`, its 1 KiB buffer).
+//!
+//! poolshark comes twice: `poolshark_global` is one of its global pools (`global::Pool`, a
+//! lock-free queue every thread returns to), `poolshark_local` its thread-local pools
+//! (`LPooled`, returned to the pool of whichever thread drops the value).
 
+use std::future::Future;
 use std::hint::black_box;
-use std::sync::{Arc, Barrier};
+use std::sync::{mpsc, Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use pool_core::{Pool, Poolable, Reset};
+use poolshark::local::LPooled;
 
 const BUF: usize = 1024;
+
+/// The capacity `Task::create` gives `data`. poolshark keeps a task only if its capacity
+/// (`data`'s, below) is at most its pool's element limit, set to this.
+const TASK_DATA: usize = 4096;
 
 /// The task of the issue: get, set id, extend 512 bytes, push a tag, set note, return.
 #[derive(Default)]
@@ -36,7 +47,7 @@ impl Reset for Task {
 impl Poolable for Task {
     fn create() -> Self {
         Task {
-            data: Vec::with_capacity(4096),
+            data: Vec::with_capacity(TASK_DATA),
             ..Task::default()
         }
     }
@@ -114,6 +125,75 @@ impl opool::PoolAllocator<Task> for TaskAlloc {
     }
 }
 
+impl poolshark::Poolable for Task {
+    fn empty() -> Self {
+        Task::create()
+    }
+    fn reset(&mut self) {
+        Reset::reset(self);
+    }
+    fn capacity(&self) -> usize {
+        self.data.capacity()
+    }
+}
+
+// SAFETY: `Task` has no type parameters and its own location id, so its local pool holds only
+// `Task`s, and `reset` leaves one with no elements in any of its containers.
+unsafe impl poolshark::IsoPoolable for Task {
+    const DISCRIMINANT: Option<poolshark::Discriminant> =
+        poolshark::Discriminant::new(poolshark::location_id!());
+}
+
+/// A 1 KiB buffer for poolshark. Its pools make values with `Poolable::empty`, and the one for
+/// `Vec` makes an empty `Vec` with no capacity (which its global pools then refuse to keep), so
+/// this type creates buffers as the other pools' create functions do.
+struct Buf(Vec<u8>);
+
+impl poolshark::Poolable for Buf {
+    fn empty() -> Self {
+        Buf(Vec::with_capacity(BUF))
+    }
+    fn reset(&mut self) {
+        self.0.clear();
+    }
+    fn capacity(&self) -> usize {
+        self.0.capacity()
+    }
+}
+
+// SAFETY: `Buf` has no type parameters and its own location id, so its local pool holds only
+// `Buf`s, and `reset` leaves one empty.
+unsafe impl poolshark::IsoPoolable for Buf {
+    const DISCRIMINANT: Option<poolshark::Discriminant> =
+        poolshark::Discriminant::new(poolshark::location_id!());
+}
+
+impl std::ops::Deref for Buf {
+    type Target = Vec<u8>;
+    fn deref(&self) -> &Vec<u8> {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Buf {
+    fn deref_mut(&mut self) -> &mut Vec<u8> {
+        &mut self.0
+    }
+}
+
+/// How many values the pools of the producer/consumer and tokio rows may keep idle: as many as
+/// can be out at once there (every batch full in the first, 256 in the second), so that no pool
+/// drops a return for want of room.
+const ROOM: usize = BATCHES * BATCH;
+
+/// The limits of poolshark's thread-local pools, for pools made on a thread after this call
+/// (each thread makes its own on its first take): as many values as `ROOM`, of the capacity
+/// the values are created with.
+fn poolshark_local_limits() {
+    poolshark::local::set_size::<Buf>(ROOM, BUF);
+    poolshark::local::set_size::<Task>(ROOM, TASK_DATA);
+}
+
 fn vec1k(c: &mut Criterion) {
     let mut group = c.benchmark_group("vec1k_get_write16_return");
     let payload = [1u8; 16];
@@ -151,6 +231,22 @@ fn vec1k(c: &mut Criterion) {
     group.bench_function("opool", |b| {
         b.iter(|| {
             let mut v = oo.get();
+            v.extend_from_slice(black_box(&payload));
+            black_box(&mut *v);
+        })
+    });
+    let psg = poolshark::global::Pool::<Buf>::new(64, BUF);
+    group.bench_function("poolshark_global", |b| {
+        b.iter(|| {
+            let mut v = psg.take();
+            v.extend_from_slice(black_box(&payload));
+            black_box(&mut *v);
+        })
+    });
+    poolshark_local_limits();
+    group.bench_function("poolshark_local", |b| {
+        b.iter(|| {
+            let mut v = LPooled::<Buf>::take();
             v.extend_from_slice(black_box(&payload));
             black_box(&mut *v);
         })
@@ -222,6 +318,24 @@ fn task(c: &mut Criterion) {
             black_box(&mut *t);
         })
     });
+    let psg = poolshark::global::Pool::<Task>::new(64, TASK_DATA);
+    group.bench_function("poolshark_global", |b| {
+        b.iter(|| {
+            i += 1;
+            let mut t = psg.take();
+            fill_task(&mut t, i);
+            black_box(&mut *t);
+        })
+    });
+    poolshark_local_limits();
+    group.bench_function("poolshark_local", |b| {
+        b.iter(|| {
+            i += 1;
+            let mut t = LPooled::<Task>::take();
+            fill_task(&mut t, i);
+            black_box(&mut *t);
+        })
+    });
     group.bench_function("fresh_alloc", |b| {
         b.iter(|| {
             i += 1;
@@ -286,6 +400,24 @@ fn burst64(c: &mut Criterion) {
     group.bench_function("opool", |b| {
         b.iter(|| {
             held.extend((0..N).map(|_| oo.get()));
+            black_box(&mut held);
+            held.clear();
+        })
+    });
+    let psg = poolshark::global::Pool::<Buf>::new(N, BUF);
+    let mut held = Vec::with_capacity(N);
+    group.bench_function("poolshark_global", |b| {
+        b.iter(|| {
+            held.extend((0..N).map(|_| psg.take()));
+            black_box(&mut held);
+            held.clear();
+        })
+    });
+    poolshark_local_limits();
+    let mut held = Vec::with_capacity(N);
+    group.bench_function("poolshark_local", |b| {
+        b.iter(|| {
+            held.extend((0..N).map(|_| LPooled::<Buf>::take()));
             black_box(&mut held);
             held.clear();
         })
@@ -376,7 +508,368 @@ fn threads(c: &mut Criterion) {
             &threads,
             |b, &t| b.iter_custom(|iters| concurrently(t, iters, Arc::clone(&op))),
         );
+        let psg = poolshark::global::Pool::<Buf>::new(64, BUF);
+        let op: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
+            let mut v = psg.take();
+            v.extend_from_slice(black_box(&payload));
+            black_box(&mut *v);
+        });
+        group.bench_with_input(
+            BenchmarkId::new("poolshark_global", threads),
+            &threads,
+            |b, &t| b.iter_custom(|iters| concurrently(t, iters, Arc::clone(&op))),
+        );
+        // Not one pool shared: each thread takes from and returns to a pool of its own.
+        poolshark_local_limits();
+        let op: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
+            let mut v = LPooled::<Buf>::take();
+            v.extend_from_slice(black_box(&payload));
+            black_box(&mut *v);
+        });
+        group.bench_with_input(
+            BenchmarkId::new("poolshark_local", threads),
+            &threads,
+            |b, &t| b.iter_custom(|iters| concurrently(t, iters, Arc::clone(&op))),
+        );
     }
+    group.finish();
+}
+
+/// Values in one batch of the producer/consumer row.
+const BATCH: usize = 32;
+/// Full batches the channel holds before the producer blocks. Deep enough that the threads
+/// seldom park: a park and the wake that ends it cost about 15 us on a 2-vCPU VM, which at 4
+/// batches deep came to about 120 ns per value, more than any pool's own cost.
+const CHANNEL_BOUND: usize = 64;
+/// Batches in circulation: the channel's, one being filled, one being emptied.
+const BATCHES: usize = CHANNEL_BOUND + 2;
+
+/// Moves `iters` values from this thread to a consumer thread: `fill` makes a batch hold `n`
+/// values (taken and written here), a bounded channel carries it, and `drain` gives its values
+/// back on the consumer thread; the emptied batch comes back for reuse, so the harness allocates
+/// nothing while timed. Returns the time from the first take until the consumer has given back
+/// the last value; starting and joining the consumer thread are outside it.
+fn producer_consumer<G, F, D>(iters: u64, mut fill: F, drain: D) -> Duration
+where
+    G: Send,
+    F: FnMut(&mut Vec<G>, usize),
+    D: Fn(&mut Vec<G>) + Send,
+{
+    let (full_tx, full_rx) = mpsc::sync_channel::<Vec<G>>(CHANNEL_BOUND);
+    let (back_tx, back_rx) = mpsc::sync_channel::<Vec<G>>(BATCHES);
+    for _ in 0..BATCHES {
+        back_tx
+            .send(Vec::with_capacity(BATCH))
+            .expect("the channel has room for every batch");
+    }
+    let ready = &Barrier::new(2);
+    thread::scope(|s| {
+        let consumer = s.spawn(move || {
+            ready.wait();
+            for mut batch in full_rx {
+                drain(&mut batch);
+                if back_tx.send(batch).is_err() {
+                    break;
+                }
+            }
+        });
+        ready.wait();
+        let start = Instant::now();
+        let mut left = iters;
+        while left > 0 {
+            let n = left.min(BATCH as u64) as usize;
+            let mut batch = back_rx.recv().expect("the consumer hung up");
+            fill(&mut batch, n);
+            full_tx.send(batch).expect("the consumer hung up");
+            left -= n as u64;
+        }
+        drop(full_tx);
+        // The consumer drops its sender once it has drained every batch.
+        let mut returned = Vec::with_capacity(BATCHES);
+        returned.extend(back_rx.iter());
+        let elapsed = start.elapsed();
+        // Joining waits for the thread's exit too, thread-local destructors included.
+        consumer.join().expect("the consumer panicked");
+        drop(returned);
+        elapsed
+    })
+}
+
+/// Values taken on one thread and returned on another: the bench thread takes 32 values, writes
+/// 16 bytes into each and sends them as a batch through a bounded channel (64 batches deep); a
+/// consumer thread drops them, returning them to their pool. ns per value, get + cross-thread
+/// return. poolshark's local pools do not fit: a value goes back to the pool of the thread that
+/// drops it, so the producer would create every value it takes.
+fn producer_consumer_row(c: &mut Criterion) {
+    let mut group = c.benchmark_group("vec1k_producer_consumer_batch32");
+    let payload = [1u8; 16];
+    let ours: Pool<Vec<u8>> = Pool::builder()
+        .max_idle(ROOM)
+        .create_with(|| Vec::with_capacity(BUF))
+        .build();
+    group.bench_function("pool_core", |b| {
+        b.iter_custom(|iters| {
+            producer_consumer(
+                iters,
+                |batch, n| {
+                    batch.extend((0..n).map(|_| {
+                        let mut v = ours.get();
+                        v.extend_from_slice(black_box(&payload));
+                        v
+                    }))
+                },
+                Vec::clear,
+            )
+        })
+    });
+    let op = object_pool::Pool::new(64, || Vec::<u8>::with_capacity(BUF));
+    group.bench_function("object_pool", |b| {
+        b.iter_custom(|iters| {
+            producer_consumer(
+                iters,
+                |batch, n| {
+                    batch.extend((0..n).map(|_| {
+                        let mut v = op.pull(|| Vec::with_capacity(BUF));
+                        v.extend_from_slice(black_box(&payload));
+                        v
+                    }))
+                },
+                |batch| {
+                    batch.iter_mut().for_each(|v| v.clear());
+                    batch.clear();
+                },
+            )
+        })
+    });
+    let lf = lockfree_object_pool::LinearObjectPool::new(
+        || Vec::<u8>::with_capacity(BUF),
+        |v| v.clear(),
+    );
+    group.bench_function("lockfree_object_pool", |b| {
+        b.iter_custom(|iters| {
+            producer_consumer(
+                iters,
+                |batch, n| {
+                    batch.extend((0..n).map(|_| {
+                        let mut v = lf.pull();
+                        v.extend_from_slice(black_box(&payload));
+                        v
+                    }))
+                },
+                Vec::clear,
+            )
+        })
+    });
+    let oo = opool::Pool::new(ROOM, VecAlloc);
+    group.bench_function("opool", |b| {
+        b.iter_custom(|iters| {
+            producer_consumer(
+                iters,
+                |batch, n| {
+                    batch.extend((0..n).map(|_| {
+                        let mut v = oo.get();
+                        v.extend_from_slice(black_box(&payload));
+                        v
+                    }))
+                },
+                Vec::clear,
+            )
+        })
+    });
+    let psg = poolshark::global::Pool::<Buf>::new(ROOM, BUF);
+    group.bench_function("poolshark_global", |b| {
+        b.iter_custom(|iters| {
+            producer_consumer(
+                iters,
+                |batch, n| {
+                    batch.extend((0..n).map(|_| {
+                        let mut v = psg.take();
+                        v.extend_from_slice(black_box(&payload));
+                        v
+                    }))
+                },
+                Vec::clear,
+            )
+        })
+    });
+    group.bench_function("fresh_alloc", |b| {
+        b.iter_custom(|iters| {
+            producer_consumer(
+                iters,
+                |batch, n| {
+                    batch.extend((0..n).map(|_| {
+                        let mut v: Vec<u8> = Vec::with_capacity(BUF);
+                        v.extend_from_slice(black_box(&payload));
+                        v
+                    }))
+                },
+                Vec::clear,
+            )
+        })
+    });
+    // No pool: the consumer clears the values and they ride back in their batch, so the
+    // producer writes into them again. The channel traffic and the writing and clearing every
+    // pool row does too, without a pool's cross-thread return.
+    group.bench_function("floor_values_ride_back", |b| {
+        b.iter_custom(|iters| {
+            producer_consumer(
+                iters,
+                |batch: &mut Vec<Box<Vec<u8>>>, n| {
+                    batch.truncate(n);
+                    for v in batch.iter_mut() {
+                        v.extend_from_slice(black_box(&payload));
+                    }
+                    while batch.len() < n {
+                        let mut v = Box::new(Vec::with_capacity(BUF));
+                        v.extend_from_slice(black_box(&payload));
+                        batch.push(v);
+                    }
+                },
+                |batch| batch.iter_mut().for_each(|v| v.clear()),
+            )
+        })
+    });
+    group.finish();
+}
+
+/// Tasks spawned per iteration of the tokio row.
+const TASKS: u32 = 256;
+
+/// Spawns `TASKS` tasks made by `task` on `rt` and waits for them all, `iters` times; returns
+/// the time divided by `TASKS`, so criterion's figure is per task.
+fn tokio_tasks<Fut>(rt: &tokio::runtime::Runtime, iters: u64, task: impl Fn() -> Fut) -> Duration
+where
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let mut handles = Vec::with_capacity(TASKS as usize);
+    rt.block_on(async {
+        let start = Instant::now();
+        for _ in 0..iters {
+            handles.extend((0..TASKS).map(|_| tokio::spawn(task())));
+            for handle in handles.drain(..) {
+                handle.await.expect("a task panicked");
+            }
+        }
+        start.elapsed() / TASKS
+    })
+}
+
+/// Gives a pool the `'static` life a spawned task needs without an `Arc` clone per task (the
+/// guard's own clone aside). The few pools leaked live until the bench process ends.
+fn leak<T>(value: T) -> &'static T {
+    Box::leak(Box::new(value))
+}
+
+/// A tokio runtime with 2 workers, 256 tasks per iteration: each task takes an owned guard,
+/// writes 16 bytes, holds it across `yield_now` (so the task may resume, and return the value,
+/// on the other worker) and drops it. ns per task, spawning and joining included.
+fn tokio_row(c: &mut Criterion) {
+    let mut group = c.benchmark_group("vec1k_tokio_256_tasks_across_yield");
+    let payload = [1u8; 16];
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .expect("a tokio runtime");
+    let ours: &'static Arc<Pool<Vec<u8>>> = leak(Arc::new(
+        Pool::builder()
+            .max_idle(ROOM)
+            .create_with(|| Vec::with_capacity(BUF))
+            .build(),
+    ));
+    group.bench_function("pool_core", |b| {
+        b.iter_custom(|iters| {
+            tokio_tasks(&rt, iters, || async move {
+                let mut v = ours.get_owned();
+                v.extend_from_slice(black_box(&payload));
+                tokio::task::yield_now().await;
+                black_box(&mut *v);
+            })
+        })
+    });
+    let op = leak(Arc::new(object_pool::Pool::new(64, || {
+        Vec::<u8>::with_capacity(BUF)
+    })));
+    group.bench_function("object_pool", |b| {
+        b.iter_custom(|iters| {
+            tokio_tasks(&rt, iters, || async move {
+                let mut v = op.pull_owned(|| Vec::with_capacity(BUF));
+                v.extend_from_slice(black_box(&payload));
+                tokio::task::yield_now().await;
+                black_box(&mut *v);
+                v.clear();
+            })
+        })
+    });
+    let lf = leak(Arc::new(lockfree_object_pool::LinearObjectPool::new(
+        || Vec::<u8>::with_capacity(BUF),
+        |v| v.clear(),
+    )));
+    group.bench_function("lockfree_object_pool", |b| {
+        b.iter_custom(|iters| {
+            tokio_tasks(&rt, iters, || async move {
+                let mut v = lf.pull_owned();
+                v.extend_from_slice(black_box(&payload));
+                tokio::task::yield_now().await;
+                black_box(&mut *v);
+            })
+        })
+    });
+    // `get_rc` takes the `Arc` by value, hence the clone.
+    let oo = leak(Arc::new(opool::Pool::new(ROOM, VecAlloc)));
+    group.bench_function("opool", |b| {
+        b.iter_custom(|iters| {
+            tokio_tasks(&rt, iters, || async move {
+                let mut v = Arc::clone(oo).get_rc();
+                v.extend_from_slice(black_box(&payload));
+                tokio::task::yield_now().await;
+                black_box(&mut *v);
+            })
+        })
+    });
+    let psg = leak(poolshark::global::Pool::<Buf>::new(ROOM, BUF));
+    group.bench_function("poolshark_global", |b| {
+        b.iter_custom(|iters| {
+            tokio_tasks(&rt, iters, || async move {
+                let mut v = psg.take();
+                v.extend_from_slice(black_box(&payload));
+                tokio::task::yield_now().await;
+                black_box(&mut *v);
+            })
+        })
+    });
+    poolshark_local_limits();
+    group.bench_function("poolshark_local", |b| {
+        b.iter_custom(|iters| {
+            tokio_tasks(&rt, iters, || async move {
+                let mut v = LPooled::<Buf>::take();
+                v.extend_from_slice(black_box(&payload));
+                tokio::task::yield_now().await;
+                black_box(&mut *v);
+            })
+        })
+    });
+    group.bench_function("fresh_alloc", |b| {
+        b.iter_custom(|iters| {
+            tokio_tasks(&rt, iters, || async move {
+                let mut v: Vec<u8> = Vec::with_capacity(BUF);
+                v.extend_from_slice(black_box(&payload));
+                tokio::task::yield_now().await;
+                black_box(&mut v);
+            })
+        })
+    });
+    // No value at all: 16 bytes written to the task's own state, held across the yield. The
+    // runtime's cost every row pays too.
+    group.bench_function("floor_task_alone", |b| {
+        b.iter_custom(|iters| {
+            tokio_tasks(&rt, iters, || async move {
+                let mut v = [0u8; 16];
+                v.copy_from_slice(black_box(&payload));
+                tokio::task::yield_now().await;
+                black_box(&mut v);
+            })
+        })
+    });
     group.finish();
 }
 
@@ -385,6 +878,6 @@ criterion_group! {
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    targets = vec1k, task, burst64, threads
+    targets = vec1k, task, burst64, threads, producer_consumer_row, tokio_row
 }
 criterion_main!(benches);

@@ -17,6 +17,9 @@ pub(crate) struct Claim {
 }
 
 const HELD: usize = usize::MAX;
+/// How long a waiter spins before it yields its core: a claim is held for a pop or a push, or at
+/// most one batch moved under the depot's lock.
+const SPINS_BEFORE_YIELD: u32 = 200;
 /// Bits per field of a hint: a cache holds at most 64 values (`shared::LOCAL_CAP`).
 const FIELD: u32 = 16;
 const MASK: usize = (1 << FIELD) - 1;
@@ -58,6 +61,7 @@ impl Claim {
     pub(crate) fn hold(&self) {
         // Waits reading, not swapping: a waiter's swaps would only write `HELD` over `HELD`,
         // but they would keep the line bouncing between the cores.
+        let mut spins = 0_u32;
         loop {
             let word = self.peek();
             if word != HELD
@@ -68,8 +72,14 @@ impl Claim {
             {
                 return;
             }
-            // Whoever holds it is mid-operation on another core, or was preempted there.
-            yield_now();
+            // Whoever holds it is mid-operation on another core, done within a few hundred
+            // cycles: spin that long. Past it the holder was preempted: give up the core to it.
+            if spins < SPINS_BEFORE_YIELD && !cfg!(loom) {
+                spins += 1;
+                std::hint::spin_loop();
+            } else {
+                yield_now();
+            }
         }
     }
 

@@ -17,9 +17,11 @@ pub(crate) struct Depot<T> {
 }
 
 impl<T> Depot<T> {
-    pub(crate) fn new() -> Self {
+    /// An empty depot with room for `capacity` values, so that steady-state spills never grow
+    /// it (a grow is an allocation on a return).
+    pub(crate) fn new(capacity: usize) -> Self {
         Depot {
-            current: Vec::new(),
+            current: Vec::with_capacity(capacity),
             victim: Vec::new(),
             expired: Vec::new(),
             generation: Generation::default(),

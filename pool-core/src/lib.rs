@@ -47,6 +47,25 @@
 //! assert_eq!(task.scratch, [0; 64]);
 //! ```
 //!
+//! # Features
+//!
+//! - `derive` (default): `#[derive(Reset)]` and `#[derive(Poolable)]`.
+//! - `bytes`: `BytesMut` is `Reset` (cleared, capacity kept), `Poolable` and `Shrink`; `BytesMut`
+//!   cannot shrink in place, so `max_capacity` swaps an oversized buffer for one of
+//!   `max_capacity` bytes.
+//! - `smallvec`: `SmallVec<A>` is `Reset`, `Poolable` and `Shrink` (never below its inline
+//!   capacity).
+//! - `arrayvec`: `ArrayVec<T, CAP>` and `ArrayString<CAP>` are `Reset` and `Poolable` (no
+//!   `Shrink`: their capacity is fixed).
+//! - `hashbrown` (Rust 1.85+): `HashMap` and `HashSet` with any `S: BuildHasher + Default` are
+//!   `Reset`, `Poolable` and `Shrink`; `HashTable` is `Reset` and `Poolable`.
+//! - `indexmap`: `IndexMap` and `IndexSet` with any `S: BuildHasher + Default` are `Reset`,
+//!   `Poolable` and `Shrink`.
+//!
+//! Each feature is named after its crate and supports that crate's current major version. Without
+//! a feature, `[T; N]`, `Box<T>` and `io::Cursor<T>` are poolable whenever `T` is, so
+//! `Pool<[u8; 4096]>`, `Pool<Box<[u8; 4096]>>` and `Pool<Cursor<Vec<u8>>>` work as they are.
+//!
 //! # Safety and correctness
 //!
 //! The crate's `unsafe` code sits in four places, each block with a `// SAFETY:` comment:

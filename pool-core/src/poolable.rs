@@ -13,6 +13,10 @@ use crate::Reset;
 /// (`create` calls `Default::default()`, or what `#[pool(new = f)]` names; an enum creates its
 /// `#[default]` variant). See [`attributes`](crate::attributes).
 ///
+/// Implemented for the numbers, `bool`, `char`, `String`, the std collections, `[T; N]`,
+/// `Box<T>` and `io::Cursor<T>` of a poolable `T`, and, with pool-core's feature of the same
+/// name, for the types of `bytes`, `smallvec`, `arrayvec`, `hashbrown` and `indexmap`.
+///
 /// # Example
 ///
 /// ```

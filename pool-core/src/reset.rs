@@ -36,6 +36,8 @@ use std::time::Duration;
 /// | `RefCell<T>`, `Mutex<T>`, `RwLock<T>` | the inner value reset, poison cleared |
 /// | atomics | `0`, `false`, null |
 /// | `Duration` | `Duration::ZERO` |
+/// | `io::Cursor<T>` | the inner value reset, position `0` |
+/// | with features: `bytes::BytesMut`, `smallvec::SmallVec`, `arrayvec::ArrayVec`/`ArrayString`, `hashbrown` and `indexmap` maps and sets | empty, capacity kept |
 /// | `PhantomData`, `PhantomPinned` | nothing to do |
 ///
 /// # Example

@@ -22,6 +22,9 @@ use crate::trash::Trash;
 /// The most values a thread's private cache holds, whatever `max_idle` is.
 pub(crate) const LOCAL_CAP: usize = 64;
 
+/// The most slots a new depot reserves up front (8 bytes each).
+const MAX_DEPOT_RESERVE: usize = 4096;
+
 /// What every thread using a pool shares.
 ///
 /// A get or return that stays in its thread's cache reads nothing here. The slow paths read
@@ -66,7 +69,8 @@ impl<T> Shared<T> {
             generation: AtomicU64::new(0),
             stored: CachePadded::new(AtomicUsize::new(0)),
             closed: AtomicBool::new(false),
-            depot: CachePadded::new(Mutex::new(Depot::new())),
+            // Room for every idle value up to a point: a huge `max_idle` grows it on demand.
+            depot: CachePadded::new(Mutex::new(Depot::new(max_idle.min(MAX_DEPOT_RESERVE)))),
             caches: Mutex::new(Vec::new()),
             counters: CachePadded::new(Counters::default()),
         }
