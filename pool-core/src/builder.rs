@@ -1,8 +1,10 @@
-//! [`PoolBuilder`]: a pool with a chosen `max_idle` and create function.
+//! [`PoolBuilder`]: a pool with a chosen `max_idle`, create function, checks on values coming
+//! back, and, for a type that is not `Poolable`, reset function.
 
 use std::fmt;
 
 use crate::pool::{CreateFn, KeepFn, DEFAULT_MAX_IDLE};
+use crate::recycle::{FnRecycle, TraitRecycle};
 use crate::{Pool, Poolable, Shrink};
 
 /// Builds a [`Pool`] with a chosen `max_idle` and the function that makes new values.
@@ -18,21 +20,78 @@ use crate::{Pool, Poolable, Shrink};
 /// assert!(pool.get().capacity() >= 16 * 1024);
 /// ```
 #[must_use = "a builder does nothing until `build` is called"]
-pub struct PoolBuilder<T: Poolable> {
+pub struct PoolBuilder<T: Send + 'static, M = TraitRecycle> {
     max_idle: usize,
     create: Option<CreateFn<T>>,
     keep: Option<KeepFn<T>>,
+    /// [`TraitRecycle`], or the reset function of [`reset_with`](PoolBuilder::reset_with).
+    mode: M,
 }
 
-impl<T: Poolable> PoolBuilder<T> {
-    pub(crate) fn new() -> Self {
+/// The state of a [`PoolBuilder`] after [`reset_with`](PoolBuilder::reset_with): it builds a
+/// pool that resets values with that function and makes them with the one given to
+/// [`create_with`](PoolBuilder::create_with).
+pub struct ResetWith<T> {
+    reset: Box<dyn Fn(&mut T) + Send + Sync>,
+}
+
+impl<T: Send + 'static> PoolBuilder<T> {
+    /// A builder with the defaults: [`DEFAULT_MAX_IDLE`](crate::DEFAULT_MAX_IDLE), and values
+    /// made and reset by their [`Poolable`] impl. [`Pool::builder`] is the same for a `Poolable`
+    /// type; a type that is not starts here and gives [`reset_with`](PoolBuilder::reset_with).
+    pub fn new() -> Self {
         PoolBuilder {
             max_idle: DEFAULT_MAX_IDLE,
             create: None,
             keep: None,
+            mode: TraitRecycle,
         }
     }
 
+    /// Resets each value that comes back with `reset` instead of [`Reset::reset`](crate::Reset),
+    /// so a type that is not [`Poolable`] (a `File`, an `Rc`, a type from a crate this one has no
+    /// feature for) can be pooled as it is, with no newtype: give [`create_with`] too, which makes
+    /// the values. It runs outside every lock, like a reset; the pool is a
+    /// [`FnPool<T>`](crate::FnPool).
+    ///
+    /// [`create_with`]: PoolBuilder::create_with
+    ///
+    /// ```
+    /// use pool_core::{FnPool, PoolBuilder};
+    ///
+    /// // Not `Reset`, not `Poolable`: say it comes from another crate.
+    /// struct Parser { buf: String, depth: usize }
+    ///
+    /// let parsers: FnPool<Parser> = PoolBuilder::new()
+    ///     .create_with(|| Parser { buf: String::with_capacity(256), depth: 0 })
+    ///     .reset_with(|p: &mut Parser| {
+    ///         p.buf.clear();
+    ///         p.depth = 0;
+    ///     })
+    ///     .build();
+    /// let mut p = parsers.get();
+    /// p.buf.push_str("{[");
+    /// p.depth = 2;
+    /// drop(p);
+    /// let p = parsers.get();
+    /// assert!(p.buf.is_empty() && p.buf.capacity() >= 256 && p.depth == 0);
+    /// ```
+    pub fn reset_with<F>(self, reset: F) -> PoolBuilder<T, ResetWith<T>>
+    where
+        F: Fn(&mut T) + Send + Sync + 'static,
+    {
+        PoolBuilder {
+            max_idle: self.max_idle,
+            create: self.create,
+            keep: self.keep,
+            mode: ResetWith {
+                reset: Box::new(reset),
+            },
+        }
+    }
+}
+
+impl<T: Send + 'static, M> PoolBuilder<T, M> {
     /// The most values the pool keeps idle (default [`DEFAULT_MAX_IDLE`](crate::DEFAULT_MAX_IDLE));
     /// `0` keeps none.
     pub fn max_idle(mut self, max_idle: usize) -> Self {
@@ -104,25 +163,56 @@ impl<T: Poolable> PoolBuilder<T> {
         });
         self
     }
+}
 
+impl<T: Poolable> PoolBuilder<T> {
     /// The pool.
     pub fn build(self) -> Pool<T> {
-        Pool::from_builder(self.max_idle, self.create, self.keep)
+        Pool::from_builder(self.max_idle, self.create, self.keep, TraitRecycle)
     }
 }
 
-impl<T: Poolable> Default for PoolBuilder<T> {
+impl<T: Send + 'static> PoolBuilder<T, ResetWith<T>> {
+    /// The pool: it makes values with the function given to
+    /// [`create_with`](PoolBuilder::create_with) and resets them with the one given to
+    /// [`reset_with`](PoolBuilder::reset_with).
+    ///
+    /// # Panics
+    ///
+    /// If `create_with` was not called: a type that is not `Poolable` has no `create` to fall
+    /// back on, and the pool could not make a value.
+    pub fn build(self) -> Pool<T, FnRecycle<T>> {
+        let Some(create) = self.create else {
+            panic!(
+                "`PoolBuilder::reset_with` needs `create_with` too: the pool cannot make a `{}` \
+                 without it",
+                std::any::type_name::<T>()
+            );
+        };
+        let recycle = FnRecycle::new(create, self.mode.reset);
+        Pool::from_builder(self.max_idle, None, self.keep, recycle)
+    }
+}
+
+impl<T: Send + 'static> Default for PoolBuilder<T> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<T: Poolable> fmt::Debug for PoolBuilder<T> {
+impl<T> fmt::Debug for ResetWith<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResetWith").finish_non_exhaustive()
+    }
+}
+
+impl<T: Send + 'static, M: fmt::Debug> fmt::Debug for PoolBuilder<T, M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PoolBuilder")
             .field("max_idle", &self.max_idle)
             .field("custom_create", &self.create.is_some())
             .field("keep_if", &self.keep.is_some())
+            .field("mode", &self.mode)
             .finish()
     }
 }

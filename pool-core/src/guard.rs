@@ -9,8 +9,9 @@ use std::mem::ManuallyDrop;
 use std::ops::{Deref, DerefMut};
 use std::ptr;
 
+use crate::recycle::{Recycle, TraitRecycle};
 use crate::sync::StdArc;
-use crate::{Pool, Poolable};
+use crate::Pool;
 
 /// A value taken from a [`Pool`] by [`Pool::get`]. Dropping it resets the value and gives it
 /// back to the pool.
@@ -52,8 +53,8 @@ use crate::{Pool, Poolable};
 /// assert_eq!(pool.stats().detached, 1);
 /// ```
 #[must_use = "dropping the guard at once gives the value straight back to the pool"]
-pub struct Pooled<'a, T: Poolable> {
-    pool: &'a Pool<T>,
+pub struct Pooled<'a, T: Send + 'static, R: Recycle<T> = TraitRecycle> {
+    pool: &'a Pool<T, R>,
     /// Taken out exactly once: by `Drop`, or by `into_parts`, which skips `Drop`.
     value: ManuallyDrop<Box<T>>,
 }
@@ -76,14 +77,14 @@ pub struct Pooled<'a, T: Poolable> {
 /// assert_eq!(pool.stats().returned, 1);
 /// ```
 #[must_use = "dropping the guard at once gives the value straight back to the pool"]
-pub struct OwnedPooled<T: Poolable> {
-    pool: StdArc<Pool<T>>,
+pub struct OwnedPooled<T: Send + 'static, R: Recycle<T> = TraitRecycle> {
+    pool: StdArc<Pool<T, R>>,
     /// Taken out exactly once: by `Drop`, or by `into_parts`, which skips `Drop`.
     value: ManuallyDrop<Box<T>>,
 }
 
-impl<'a, T: Poolable> Pooled<'a, T> {
-    pub(crate) fn new(pool: &'a Pool<T>, value: Box<T>) -> Self {
+impl<'a, T: Send + 'static, R: Recycle<T>> Pooled<'a, T, R> {
+    pub(crate) fn new(pool: &'a Pool<T, R>, value: Box<T>) -> Self {
         Pooled {
             pool,
             value: ManuallyDrop::new(value),
@@ -91,13 +92,13 @@ impl<'a, T: Poolable> Pooled<'a, T> {
     }
 
     /// The pool this value came from.
-    pub fn pool(this: &Self) -> &'a Pool<T> {
+    pub fn pool(this: &Self) -> &'a Pool<T, R> {
         this.pool
     }
 }
 
-impl<T: Poolable> OwnedPooled<T> {
-    pub(crate) fn new(pool: StdArc<Pool<T>>, value: Box<T>) -> Self {
+impl<T: Send + 'static, R: Recycle<T>> OwnedPooled<T, R> {
+    pub(crate) fn new(pool: StdArc<Pool<T, R>>, value: Box<T>) -> Self {
         OwnedPooled {
             pool,
             value: ManuallyDrop::new(value),
@@ -105,7 +106,7 @@ impl<T: Poolable> OwnedPooled<T> {
     }
 
     /// The pool this value came from.
-    pub fn pool(this: &Self) -> &StdArc<Pool<T>> {
+    pub fn pool(this: &Self) -> &StdArc<Pool<T, R>> {
         &this.pool
     }
 }
@@ -117,7 +118,7 @@ macro_rules! guard_impls {
         detach: $(#[$detach_doc:meta])*
         discard: $(#[$discard_doc:meta])*
     ) => {
-        impl<$($lt,)? T: Poolable> Deref for $guard<$($lt,)? T> {
+        impl<$($lt,)? T: Send + 'static, R: Recycle<T>> Deref for $guard<$($lt,)? T, R> {
             type Target = T;
 
             #[inline]
@@ -126,14 +127,14 @@ macro_rules! guard_impls {
             }
         }
 
-        impl<$($lt,)? T: Poolable> DerefMut for $guard<$($lt,)? T> {
+        impl<$($lt,)? T: Send + 'static, R: Recycle<T>> DerefMut for $guard<$($lt,)? T, R> {
             #[inline]
             fn deref_mut(&mut self) -> &mut T {
                 &mut self.value
             }
         }
 
-        impl<$($lt,)? T: Poolable> $guard<$($lt,)? T> {
+        impl<$($lt,)? T: Send + 'static, R: Recycle<T>> $guard<$($lt,)? T, R> {
             $(#[$detach_doc])*
             pub fn detach(this: Self) -> T {
                 let (pool, value) = Self::into_parts(this);
@@ -158,25 +159,25 @@ macro_rules! guard_impls {
             }
         }
 
-        impl<$($lt,)? T: Poolable> AsRef<T> for $guard<$($lt,)? T> {
+        impl<$($lt,)? T: Send + 'static, R: Recycle<T>> AsRef<T> for $guard<$($lt,)? T, R> {
             fn as_ref(&self) -> &T {
                 self
             }
         }
 
-        impl<$($lt,)? T: Poolable> AsMut<T> for $guard<$($lt,)? T> {
+        impl<$($lt,)? T: Send + 'static, R: Recycle<T>> AsMut<T> for $guard<$($lt,)? T, R> {
             fn as_mut(&mut self) -> &mut T {
                 self
             }
         }
 
-        impl<$($lt,)? T: Poolable + fmt::Debug> fmt::Debug for $guard<$($lt,)? T> {
+        impl<$($lt,)? T: Send + 'static + fmt::Debug, R: Recycle<T>> fmt::Debug for $guard<$($lt,)? T, R> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 fmt::Debug::fmt(&**self, f)
             }
         }
 
-        impl<$($lt,)? T: Poolable> Drop for $guard<$($lt,)? T> {
+        impl<$($lt,)? T: Send + 'static, R: Recycle<T>> Drop for $guard<$($lt,)? T, R> {
             /// Resets the value and gives it back to the pool, which keeps it if it has room.
             #[inline]
             fn drop(&mut self) {
@@ -194,12 +195,12 @@ trait GuardPool {
     type Handle;
 }
 
-impl<'a, T: Poolable> GuardPool for Pooled<'a, T> {
-    type Handle = &'a Pool<T>;
+impl<'a, T: Send + 'static, R: Recycle<T>> GuardPool for Pooled<'a, T, R> {
+    type Handle = &'a Pool<T, R>;
 }
 
-impl<T: Poolable> GuardPool for OwnedPooled<T> {
-    type Handle = StdArc<Pool<T>>;
+impl<T: Send + 'static, R: Recycle<T>> GuardPool for OwnedPooled<T, R> {
+    type Handle = StdArc<Pool<T, R>>;
 }
 
 guard_impls!(
@@ -234,63 +235,63 @@ guard_impls!(
 /// through it.
 macro_rules! value_impls {
     ($guard:ident $(<$lt:lifetime>)?) => {
-        impl<$($lt,)? T: Poolable + fmt::Display> fmt::Display for $guard<$($lt,)? T> {
+        impl<$($lt,)? T: Send + 'static + fmt::Display, R: Recycle<T>> fmt::Display for $guard<$($lt,)? T, R> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 fmt::Display::fmt(&**self, f)
             }
         }
 
-        impl<$($lt,)? T: Poolable + PartialEq> PartialEq for $guard<$($lt,)? T> {
+        impl<$($lt,)? T: Send + 'static + PartialEq, R: Recycle<T>> PartialEq for $guard<$($lt,)? T, R> {
             fn eq(&self, other: &Self) -> bool {
                 **self == **other
             }
         }
 
-        impl<$($lt,)? T: Poolable + PartialEq> PartialEq<T> for $guard<$($lt,)? T> {
+        impl<$($lt,)? T: Send + 'static + PartialEq, R: Recycle<T>> PartialEq<T> for $guard<$($lt,)? T, R> {
             fn eq(&self, other: &T) -> bool {
                 **self == *other
             }
         }
 
-        impl<$($lt,)? T: Poolable + Eq> Eq for $guard<$($lt,)? T> {}
+        impl<$($lt,)? T: Send + 'static + Eq, R: Recycle<T>> Eq for $guard<$($lt,)? T, R> {}
 
-        impl<$($lt,)? T: Poolable + PartialOrd> PartialOrd for $guard<$($lt,)? T> {
+        impl<$($lt,)? T: Send + 'static + PartialOrd, R: Recycle<T>> PartialOrd for $guard<$($lt,)? T, R> {
             fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
                 (**self).partial_cmp(&**other)
             }
         }
 
-        impl<$($lt,)? T: Poolable + PartialOrd> PartialOrd<T> for $guard<$($lt,)? T> {
+        impl<$($lt,)? T: Send + 'static + PartialOrd, R: Recycle<T>> PartialOrd<T> for $guard<$($lt,)? T, R> {
             fn partial_cmp(&self, other: &T) -> Option<Ordering> {
                 (**self).partial_cmp(other)
             }
         }
 
-        impl<$($lt,)? T: Poolable + Ord> Ord for $guard<$($lt,)? T> {
+        impl<$($lt,)? T: Send + 'static + Ord, R: Recycle<T>> Ord for $guard<$($lt,)? T, R> {
             fn cmp(&self, other: &Self) -> Ordering {
                 (**self).cmp(&**other)
             }
         }
 
-        impl<$($lt,)? T: Poolable + Hash> Hash for $guard<$($lt,)? T> {
+        impl<$($lt,)? T: Send + 'static + Hash, R: Recycle<T>> Hash for $guard<$($lt,)? T, R> {
             fn hash<H: Hasher>(&self, state: &mut H) {
                 (**self).hash(state);
             }
         }
 
-        impl<$($lt,)? T: Poolable> Borrow<T> for $guard<$($lt,)? T> {
+        impl<$($lt,)? T: Send + 'static, R: Recycle<T>> Borrow<T> for $guard<$($lt,)? T, R> {
             fn borrow(&self) -> &T {
                 self
             }
         }
 
-        impl<$($lt,)? T: Poolable> BorrowMut<T> for $guard<$($lt,)? T> {
+        impl<$($lt,)? T: Send + 'static, R: Recycle<T>> BorrowMut<T> for $guard<$($lt,)? T, R> {
             fn borrow_mut(&mut self) -> &mut T {
                 self
             }
         }
 
-        impl<$($lt,)? T: Poolable + io::Read> io::Read for $guard<$($lt,)? T> {
+        impl<$($lt,)? T: Send + 'static + io::Read, R: Recycle<T>> io::Read for $guard<$($lt,)? T, R> {
             fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
                 (**self).read(buf)
             }
@@ -304,7 +305,7 @@ macro_rules! value_impls {
             }
         }
 
-        impl<$($lt,)? T: Poolable + io::BufRead> io::BufRead for $guard<$($lt,)? T> {
+        impl<$($lt,)? T: Send + 'static + io::BufRead, R: Recycle<T>> io::BufRead for $guard<$($lt,)? T, R> {
             fn fill_buf(&mut self) -> io::Result<&[u8]> {
                 (**self).fill_buf()
             }
@@ -314,7 +315,7 @@ macro_rules! value_impls {
             }
         }
 
-        impl<$($lt,)? T: Poolable + io::Write> io::Write for $guard<$($lt,)? T> {
+        impl<$($lt,)? T: Send + 'static + io::Write, R: Recycle<T>> io::Write for $guard<$($lt,)? T, R> {
             fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
                 (**self).write(buf)
             }
@@ -328,7 +329,7 @@ macro_rules! value_impls {
             }
         }
 
-        impl<$($lt,)? T: Poolable + fmt::Write> fmt::Write for $guard<$($lt,)? T> {
+        impl<$($lt,)? T: Send + 'static + fmt::Write, R: Recycle<T>> fmt::Write for $guard<$($lt,)? T, R> {
             fn write_str(&mut self, s: &str) -> fmt::Result {
                 (**self).write_str(s)
             }

@@ -99,6 +99,7 @@ mod guard;
 mod id;
 mod pool;
 mod poolable;
+mod recycle;
 mod registry;
 mod reset;
 mod shared;
@@ -113,9 +114,14 @@ mod loom_models;
 #[doc = include_str!("../docs/attributes.md")]
 pub mod attributes {}
 
-pub use builder::PoolBuilder;
+pub use builder::{PoolBuilder, ResetWith};
 pub use guard::{OwnedPooled, Pooled};
 pub use pool::{Pool, DEFAULT_MAX_IDLE};
+pub use recycle::{FnRecycle, Recycle, TraitRecycle};
+
+/// A pool of a type that is not [`Poolable`], built with [`PoolBuilder::reset_with`] and
+/// [`PoolBuilder::create_with`]: its guards reset values with the given function.
+pub type FnPool<T> = Pool<T, FnRecycle<T>>;
 pub use poolable::Poolable;
 pub use reset::Reset;
 pub use shrink::Shrink;

@@ -9,6 +9,7 @@ use crate::builder::PoolBuilder;
 use crate::cache::{Cache, Origin};
 use crate::guard::{OwnedPooled, Pooled};
 use crate::id::CacheId;
+use crate::recycle::{Recycle, TraitRecycle};
 use crate::registry;
 use crate::shared::Shared;
 use crate::stats::{Counters, PoolStats};
@@ -80,7 +81,7 @@ impl<T, F: Fn(&mut T) -> bool + Send + Sync> Keep<T> for F {
 /// assert!(buf.is_empty());
 /// assert!(buf.capacity() >= 5); // the same allocation, reused
 /// ```
-pub struct Pool<T: Poolable> {
+pub struct Pool<T: Send + 'static, R: Recycle<T> = TraitRecycle> {
     /// This pool's index in each thread's cache table, kept in the pool itself rather than
     /// behind `shared` so the fast path reads it with one load (see [`Pool::index`]).
     index: StdAtomicUsize,
@@ -90,6 +91,9 @@ pub struct Pool<T: Poolable> {
     create: Option<CreateFn<T>>,
     /// The builder's `max_capacity` and `keep_if`; `None` on the common path costs one branch.
     keep: Option<KeepFn<T>>,
+    /// How values are made (unless `create` says otherwise) and reset: `T::create` and
+    /// `T::reset`, inlined, for a `Poolable` type.
+    recycle: R,
 }
 
 impl<T: Poolable> Pool<T> {
@@ -121,10 +125,13 @@ impl<T: Poolable> Pool<T> {
             max_idle,
             create: None,
             keep: None,
+            recycle: TraitRecycle,
         }
     }
 
-    /// A builder, to set `max_idle` and the function that makes new values.
+    /// A builder, to set `max_idle`, the function that makes new values and what to do with
+    /// values that come back. (For a type that is not [`Poolable`], start from
+    /// [`PoolBuilder::new`] and give [`PoolBuilder::reset_with`].)
     ///
     /// ```
     /// use pool_core::Pool;
@@ -138,11 +145,14 @@ impl<T: Poolable> Pool<T> {
     pub fn builder() -> PoolBuilder<T> {
         PoolBuilder::new()
     }
+}
 
+impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
     pub(crate) fn from_builder(
         max_idle: usize,
         create: Option<CreateFn<T>>,
         keep: Option<KeepFn<T>>,
+        recycle: R,
     ) -> Self {
         Pool {
             index: StdAtomicUsize::new(usize::MAX),
@@ -150,6 +160,7 @@ impl<T: Poolable> Pool<T> {
             max_idle,
             create,
             keep,
+            recycle,
         }
     }
 
@@ -175,7 +186,7 @@ impl<T: Poolable> Pool<T> {
     /// assert_eq!(*name, "ada");
     /// ```
     #[inline]
-    pub fn get(&self) -> Pooled<'_, T> {
+    pub fn get(&self) -> Pooled<'_, T, R> {
         Pooled::new(self, self.take())
     }
 
@@ -194,7 +205,7 @@ impl<T: Poolable> Pool<T> {
     /// assert_eq!(pool.stats().returned, 1);
     /// ```
     #[inline]
-    pub fn get_owned(self: &StdArc<Self>) -> OwnedPooled<T> {
+    pub fn get_owned(self: &StdArc<Self>) -> OwnedPooled<T, R> {
         OwnedPooled::new(StdArc::clone(self), self.take())
     }
 
@@ -210,7 +221,7 @@ impl<T: Poolable> Pool<T> {
     /// assert!(pool.try_get().is_some());
     /// assert_eq!(pool.stats().created, 1);
     /// ```
-    pub fn try_get(&self) -> Option<Pooled<'_, T>> {
+    pub fn try_get(&self) -> Option<Pooled<'_, T, R>> {
         // SAFETY: as in `take`.
         let fast = unsafe { registry::with_fast(self.index(), Cache::pop_fast) };
         let value = fast.or_else(|| self.find(self.shared()))?;
@@ -400,7 +411,7 @@ impl<T: Poolable> Pool<T> {
     fn create_boxed(&self, shared: &Shared<T>) -> Box<T> {
         let value = Box::new(match &self.create {
             Some(create) => create(),
-            None => T::create(),
+            None => self.recycle.create_value(),
         });
         Counters::add(&shared.counters.created, 1);
         value
@@ -503,18 +514,22 @@ impl<T: Poolable> Pool<T> {
 /// counted as discarded (and as the end of its guard when it came from one); the panic goes on
 /// to the caller, and the pool holds no lock or claim, so it stays usable.
 #[inline]
-fn reset<T: Poolable>(pool: &Pool<T>, value: &mut T, origin: Origin) -> bool {
-    struct CountIfUnwinding<'a, T: Poolable> {
-        pool: &'a Pool<T>,
+fn reset<T: Send + 'static, R: Recycle<T>>(
+    pool: &Pool<T, R>,
+    value: &mut T,
+    origin: Origin,
+) -> bool {
+    struct CountIfUnwinding<'a, T: Send + 'static, R: Recycle<T>> {
+        pool: &'a Pool<T, R>,
         origin: Origin,
     }
-    impl<T: Poolable> Drop for CountIfUnwinding<'_, T> {
+    impl<T: Send + 'static, R: Recycle<T>> Drop for CountIfUnwinding<'_, T, R> {
         fn drop(&mut self) {
             self.pool.shared().counters.discarded(self.origin);
         }
     }
     let on_unwind = CountIfUnwinding { pool, origin };
-    value.reset();
+    pool.recycle.reset_value(value);
     let keep = pool.keep.as_ref().map_or(true, |keep| keep.keep(value));
     mem::forget(on_unwind);
     keep
@@ -526,7 +541,7 @@ impl<T: Poolable> Default for Pool<T> {
     }
 }
 
-impl<T: Poolable> fmt::Debug for Pool<T> {
+impl<T: Send + 'static, R: Recycle<T>> fmt::Debug for Pool<T, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pool")
             .field("max_idle", &self.max_idle)
@@ -537,7 +552,7 @@ impl<T: Poolable> fmt::Debug for Pool<T> {
     }
 }
 
-impl<T: Poolable> Drop for Pool<T> {
+impl<T: Send + 'static, R: Recycle<T>> Drop for Pool<T, R> {
     /// Drops every idle value, in the shared depot and in every thread's cache, parked threads'
     /// included. Each thread's table lets go of its (empty) cache for this pool when the thread
     /// exits or next makes a cache for a new pool.

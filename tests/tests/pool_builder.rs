@@ -80,3 +80,80 @@ fn a_panicking_keep_if_drops_that_value_and_counts_it() {
     drop(pool.get());
     assert_eq!(pool.idle(), 1, "the pool stays usable");
 }
+
+/// A type this crate knows nothing of: not `Reset`, not `Poolable`, not `Default`.
+struct Conn {
+    out: Vec<u8>,
+    retries: u32,
+    id: u32,
+}
+
+fn conn_pool() -> pool_core::FnPool<Conn> {
+    let next = std::sync::atomic::AtomicU32::new(0);
+    pool_core::PoolBuilder::new()
+        .max_idle(4)
+        .create_with(move || Conn {
+            out: Vec::with_capacity(64),
+            retries: 0,
+            id: next.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        })
+        .reset_with(|c: &mut Conn| {
+            c.out.clear();
+            c.retries = 0;
+        })
+        .build()
+}
+
+#[test]
+fn reset_with_pools_a_type_that_is_not_poolable() {
+    let pool = conn_pool();
+    let mut conn = pool.get();
+    conn.out.extend_from_slice(b"GET /");
+    conn.retries = 3;
+    let id = conn.id;
+    drop(conn);
+    let conn = pool.get();
+    assert_eq!(conn.id, id, "the same value, reused");
+    assert!(conn.out.is_empty() && conn.out.capacity() >= 64 && conn.retries == 0);
+    drop(conn);
+    let stats = pool.stats();
+    assert_eq!(
+        (stats.created, stats.reused, stats.idle),
+        (1, 1, 1),
+        "{stats:?}"
+    );
+    assert_settled(stats);
+}
+
+#[test]
+fn reset_with_pools_work_across_threads_and_with_the_other_options() {
+    let pool = std::sync::Arc::new(conn_pool());
+    let owned = pool.get_owned();
+    std::thread::spawn(move || drop(owned)).join().unwrap();
+    assert_eq!(pool.idle(), 1);
+    assert!(pool.try_get().is_some());
+    pool.trim();
+    pool.trim();
+    assert_eq!(pool.idle(), 0);
+    assert_settled(pool.stats());
+}
+
+#[test]
+fn reset_with_replaces_the_reset_of_a_poolable_type() {
+    let pool = Pool::<Vec<u8>>::builder()
+        .create_with(Vec::new)
+        .reset_with(|buf: &mut Vec<u8>| buf.truncate(1))
+        .build();
+    let mut buf = pool.get();
+    buf.extend_from_slice(b"abc");
+    drop(buf);
+    assert_eq!(*pool.get(), b"a", "reset by the given function, not Vec's");
+}
+
+#[test]
+#[should_panic(expected = "`PoolBuilder::reset_with` needs `create_with` too")]
+fn reset_with_without_create_with_says_what_is_missing() {
+    let _ = pool_core::PoolBuilder::<Conn>::new()
+        .reset_with(|c: &mut Conn| c.retries = 0)
+        .build();
+}

@@ -1,0 +1,97 @@
+//! [`Recycle`]: how a pool makes and resets its values, the pool's second type parameter.
+//!
+//! A pool of a [`Poolable`] type leaves it at its default, [`TraitRecycle`]: `T::create` and
+//! `T::reset`, called directly and inlined, so the common pool pays nothing for the choice. A pool
+//! of any other type, built with [`PoolBuilder::reset_with`](crate::PoolBuilder::reset_with) and
+//! [`create_with`](crate::PoolBuilder::create_with), uses [`FnRecycle`]: the two closures.
+
+use std::fmt;
+
+use crate::Poolable;
+
+/// How a [`Pool`](crate::Pool) makes a value and resets one that comes back.
+///
+/// Implemented by [`TraitRecycle`], for `Poolable` types, and [`FnRecycle`], for any other type;
+/// a pool's type names it only in the second case (`Pool<File, FnRecycle<File>>`, or
+/// [`FnPool<File>`](crate::FnPool)).
+#[diagnostic::on_unimplemented(
+    message = "`{T}` does not implement `Poolable`, so a pool cannot hold it",
+    label = "`{T}` is not `Poolable`",
+    note = "a `Poolable` type is `Reset + Send + 'static` and can create a value; a generic type is `Poolable` for some type arguments only: `Vec<T>` needs `T: Send + 'static`, a `#[derive(Poolable)]` type what its fields and its creation need (such as `Reset`, `Send`, `Default`)",
+    note = "a type of your own crate can `#[derive(Poolable)]`; types of the `bytes`, `smallvec`, `arrayvec`, `hashbrown` and `indexmap` crates implement `Poolable` with pool-core's feature of the same name",
+    note = "any other `Send + 'static` type can be pooled as it is, in a `FnPool<{T}>` from `PoolBuilder::new().create_with(..).reset_with(..)`"
+)]
+pub trait Recycle<T>: Send + Sync + 'static {
+    /// Makes a value, for a get that found none idle.
+    fn create_value(&self) -> T;
+
+    /// Puts `value` back in its pristine state, as [`Reset::reset`](crate::Reset::reset) does.
+    fn reset_value(&self, value: &mut T);
+}
+
+/// The [`Recycle`] of a pool of a [`Poolable`] type: [`Poolable::create`] and
+/// [`Reset::reset`](crate::Reset::reset). The default, so `Pool<T>` means `Pool<T, TraitRecycle>`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct TraitRecycle;
+
+#[diagnostic::do_not_recommend]
+impl<T: Poolable> Recycle<T> for TraitRecycle {
+    #[inline]
+    fn create_value(&self) -> T {
+        T::create()
+    }
+
+    #[inline]
+    fn reset_value(&self, value: &mut T) {
+        value.reset();
+    }
+}
+
+/// The [`Recycle`] of a pool of a type that is not [`Poolable`] (a type from another crate,
+/// say): the closures given to [`PoolBuilder::create_with`](crate::PoolBuilder::create_with) and
+/// [`PoolBuilder::reset_with`](crate::PoolBuilder::reset_with).
+pub struct FnRecycle<T> {
+    create: Box<dyn Fn() -> T + Send + Sync>,
+    reset: Box<dyn ResetFn<T>>,
+}
+
+/// A closure over `&mut T`, as a trait of its own: Rust before 1.83 refuses a type that names
+/// `&mut` (as `dyn Fn(&mut T)` does) wherever a `const fn` such as `Pool::new` might meet it.
+trait ResetFn<T>: Send + Sync {
+    fn call(&self, value: &mut T);
+}
+
+impl<T, F: Fn(&mut T) + Send + Sync> ResetFn<T> for F {
+    fn call(&self, value: &mut T) {
+        self(value);
+    }
+}
+
+impl<T: 'static> FnRecycle<T> {
+    pub(crate) fn new(
+        create: Box<dyn Fn() -> T + Send + Sync>,
+        reset: Box<dyn Fn(&mut T) + Send + Sync>,
+    ) -> Self {
+        FnRecycle {
+            create,
+            reset: Box::new(reset),
+        }
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: Send + 'static> Recycle<T> for FnRecycle<T> {
+    fn create_value(&self) -> T {
+        (self.create)()
+    }
+
+    fn reset_value(&self, value: &mut T) {
+        self.reset.call(value);
+    }
+}
+
+impl<T> fmt::Debug for FnRecycle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FnRecycle").finish_non_exhaustive()
+    }
+}
