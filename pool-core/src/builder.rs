@@ -23,6 +23,9 @@ use crate::{Pool, Poolable, Shrink};
 pub struct PoolBuilder<T: Send + 'static, M = TraitRecycle> {
     max_idle: usize,
     create: Option<CreateFn<T>>,
+    /// The last [`max_capacity`](PoolBuilder::max_capacity), as a shrink that keeps the value.
+    shrink: Option<KeepFn<T>>,
+    /// Every [`keep_if`](PoolBuilder::keep_if), all of which must agree.
     keep: Option<KeepFn<T>>,
     /// [`TraitRecycle`], or the reset function of [`reset_with`](PoolBuilder::reset_with).
     mode: M,
@@ -43,14 +46,15 @@ impl<T: Send + 'static> PoolBuilder<T> {
         PoolBuilder {
             max_idle: DEFAULT_MAX_IDLE,
             create: None,
+            shrink: None,
             keep: None,
             mode: TraitRecycle,
         }
     }
 
     /// Resets each value that comes back with `reset` instead of [`Reset::reset`](crate::Reset),
-    /// so a type that is not [`Poolable`] (a `File`, an `Rc`, a type from a crate this one has no
-    /// feature for) can be pooled as it is, with no newtype: give [`create_with`] too, which makes
+    /// so a type that is not [`Poolable`] (a `File`, a type from a crate this one has no feature
+    /// for; it must still be `Send + 'static`) can be pooled as it is, with no newtype: give [`create_with`] too, which makes
     /// the values. It runs outside every lock, like a reset; the pool is a
     /// [`FnPool<T>`](crate::FnPool).
     ///
@@ -83,6 +87,7 @@ impl<T: Send + 'static> PoolBuilder<T> {
         PoolBuilder {
             max_idle: self.max_idle,
             create: self.create,
+            shrink: self.shrink,
             keep: self.keep,
             mode: ResetWith {
                 reset: Box::new(reset),
@@ -122,18 +127,23 @@ impl<T: Send + 'static, M> PoolBuilder<T, M> {
     /// drop(buf);
     /// assert!(pool.get().capacity() <= 4096);
     /// ```
-    pub fn max_capacity(self, max_capacity: usize) -> Self
+    ///
+    /// Called again, the last call's cap is the one that holds. It runs after the reset and
+    /// before any [`keep_if`](PoolBuilder::keep_if), whatever order they were called in.
+    pub fn max_capacity(mut self, max_capacity: usize) -> Self
     where
         T: Shrink,
     {
-        self.then_keep(move |value: &mut T| {
+        self.shrink = Some(Box::new(move |value: &mut T| {
             value.shrink_to_max(max_capacity);
             true
-        })
+        }));
+        self
     }
 
-    /// Asks `keep` about each value that comes back, after its reset (and `max_capacity`):
-    /// `false` drops it, counted as discarded. For values that should not be reused: a buffer
+    /// Asks `keep` about each value that comes back, after its reset and after `max_capacity`
+    /// (whatever order they were called in): `false` drops it, counted as discarded. Called
+    /// again, both must say `true`. For values that should not be reused: a buffer
     /// that grew past what the pool should hold, a connection that broke. It runs outside every
     /// lock, on the thread returning the value.
     ///
@@ -148,27 +158,34 @@ impl<T: Send + 'static, M> PoolBuilder<T, M> {
     /// drop(big);
     /// assert_eq!((pool.idle(), pool.stats().discarded), (0, 1));
     /// ```
-    pub fn keep_if<F>(self, keep: F) -> Self
+    pub fn keep_if<F>(mut self, keep: F) -> Self
     where
         F: Fn(&T) -> bool + Send + Sync + 'static,
     {
-        self.then_keep(move |value: &mut T| keep(value))
-    }
-
-    /// Adds `next` after what the pool already asks of a value coming back.
-    fn then_keep(mut self, next: impl Fn(&mut T) -> bool + Send + Sync + 'static) -> Self {
         self.keep = Some(match self.keep.take() {
-            None => Box::new(next),
-            Some(first) => Box::new(move |value: &mut T| first.keep(value) && next(value)),
+            None => Box::new(move |value: &mut T| keep(value)),
+            Some(first) => Box::new(move |value: &mut T| first.keep(value) && keep(value)),
         });
         self
+    }
+
+    /// What the pool asks of a value coming back, after its reset: the shrink, then the checks.
+    fn on_return(shrink: Option<KeepFn<T>>, keep: Option<KeepFn<T>>) -> Option<KeepFn<T>> {
+        match (shrink, keep) {
+            (None, None) => None,
+            (Some(one), None) | (None, Some(one)) => Some(one),
+            (Some(shrink), Some(keep)) => Some(Box::new(move |value: &mut T| {
+                shrink.keep(value) && keep.keep(value)
+            })),
+        }
     }
 }
 
 impl<T: Poolable> PoolBuilder<T> {
     /// The pool.
     pub fn build(self) -> Pool<T> {
-        Pool::from_builder(self.max_idle, self.create, self.keep, TraitRecycle)
+        let on_return = Self::on_return(self.shrink, self.keep);
+        Pool::from_builder(self.max_idle, self.create, on_return, TraitRecycle)
     }
 }
 
@@ -190,7 +207,8 @@ impl<T: Send + 'static> PoolBuilder<T, ResetWith<T>> {
             );
         };
         let recycle = FnRecycle::new(create, self.mode.reset);
-        Pool::from_builder(self.max_idle, None, self.keep, recycle)
+        let on_return = PoolBuilder::<T>::on_return(self.shrink, self.keep);
+        Pool::from_builder(self.max_idle, None, on_return, recycle)
     }
 }
 
@@ -211,6 +229,7 @@ impl<T: Send + 'static, M: fmt::Debug> fmt::Debug for PoolBuilder<T, M> {
         f.debug_struct("PoolBuilder")
             .field("max_idle", &self.max_idle)
             .field("custom_create", &self.create.is_some())
+            .field("max_capacity", &self.shrink.is_some())
             .field("keep_if", &self.keep.is_some())
             .field("mode", &self.mode)
             .finish()

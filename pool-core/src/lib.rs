@@ -57,9 +57,9 @@
 //!   capacity).
 //! - `arrayvec`: `ArrayVec<T, CAP>` and `ArrayString<CAP>` are `Reset` and `Poolable` (no
 //!   `Shrink`: their capacity is fixed).
-//! - `hashbrown` (Rust 1.85+): `HashMap` and `HashSet` with any `S: BuildHasher + Default` are
+//! - `hashbrown` (Rust 1.85+, as hashbrown 0.17 needs): `HashMap` and `HashSet` with any `S: BuildHasher + Default` are
 //!   `Reset`, `Poolable` and `Shrink`; `HashTable` is `Reset` and `Poolable`.
-//! - `indexmap`: `IndexMap` and `IndexSet` with any `S: BuildHasher + Default` are `Reset`,
+//! - `indexmap` (Rust 1.85+ with indexmap's newest release): `IndexMap` and `IndexSet` with any `S: BuildHasher + Default` are `Reset`,
 //!   `Poolable` and `Shrink`.
 //!
 //! Each feature is named after its crate and supports that crate's current major version. Without

@@ -250,20 +250,9 @@ impl<T> Shared<T> {
         0
     }
 
-    /// Runs `f` on every cache, each held and brought up to date, then `end` on the depot, all
-    /// with the list locked so that no cache joins or leaves it meanwhile: a thread retiring
-    /// its cache waits, and so is seen either before (in the list) or after (in the depot and
-    /// the counters), never both.
-    fn walk<S, R>(
-        &self,
-        state: S,
-        f: impl FnMut(&mut S, &mut Held<'_, T>),
-        end: impl FnOnce(S, &mut Depot<T>) -> R,
-    ) -> R {
-        self.walk_locked(&lock(&self.caches), state, f, end)
-    }
-
-    /// [`walk`](Shared::walk), for a caller that already holds the list.
+    /// Runs `f` on every cache, each held in turn and brought up to date, then `end` on the
+    /// depot, with the list (which the caller holds) locked so that no cache joins or leaves it
+    /// meanwhile: a thread retiring its cache waits.
     fn walk_locked<S, R>(
         &self,
         caches: &[Arc<Cache<T>>],
@@ -281,6 +270,37 @@ impl<T> Shared<T> {
         let mut depot = self.lock();
         let result = end(state, &mut depot);
         self.unlock(depot);
+        result
+    }
+
+    /// Runs `f` on every cache and then the depot as one snapshot: every claim is held until the
+    /// depot has been read, so no value moving between a cache and the depot meanwhile is
+    /// counted twice or not at all, and a retiring cache (which needs the list) is seen whole. Owners whose cache is held wait for the snapshot (a few
+    /// hundred nanoseconds a cache): for `idle` and `stats`, which read, and change nothing.
+    ///
+    /// Holding several claims is safe here: the list stays locked, so no other thread holds
+    /// more than one, and the holder of any claim waits at most for the depot's lock, which this
+    /// does not hold while it takes claims.
+    fn snapshot<S, R>(
+        &self,
+        mut state: S,
+        mut f: impl FnMut(&mut S, &Held<'_, T>),
+        end: impl FnOnce(S, &Depot<T>) -> R,
+    ) -> R {
+        let caches = lock(&self.caches);
+        let mut held = Vec::with_capacity(caches.len());
+        for cache in caches.iter() {
+            let mut claim = cache.hold();
+            let mut depot = self.lock();
+            self.catch_up(&mut depot, &mut claim);
+            self.unlock(depot);
+            f(&mut state, &claim);
+            held.push(claim);
+        }
+        let depot = self.lock();
+        let result = end(state, &depot);
+        drop(depot);
+        drop(held);
         result
     }
 
@@ -421,7 +441,7 @@ impl<T> Shared<T> {
 
     /// Idle values pool-wide: the depot and every thread's cache.
     pub(crate) fn idle(&self) -> usize {
-        self.walk(
+        self.snapshot(
             0,
             |idle, held| *idle += held.values.len(),
             |idle, depot| idle + depot.len(),
@@ -430,7 +450,7 @@ impl<T> Shared<T> {
 
     /// The counters, every thread's counts and every idle value, pool-wide.
     pub(crate) fn stats(&self) -> PoolStats {
-        self.walk(
+        self.snapshot(
             (LocalCounts::default(), 0),
             |(counts, idle), held| {
                 counts.add(&held.counts);
@@ -444,7 +464,7 @@ impl<T> Shared<T> {
     /// Runs `f` on every idle value, pool-wide; for models.
     #[cfg(loom)]
     pub(crate) fn for_each_idle(&self, mut f: impl FnMut(&T)) {
-        self.walk(
+        self.snapshot(
             &mut f,
             |f, held| held.values.iter().for_each(|value| f(value)),
             |f, depot| {
@@ -458,7 +478,7 @@ impl<T> Shared<T> {
     /// quiescent.
     #[cfg(any(test, loom))]
     pub(crate) fn check_slots(&self) {
-        let (reserved, stored) = self.walk(
+        let (reserved, stored) = self.snapshot(
             0,
             |reserved, held| {
                 assert!(

@@ -157,3 +157,24 @@ fn reset_with_without_create_with_says_what_is_missing() {
         .reset_with(|c: &mut Conn| c.retries = 0)
         .build();
 }
+
+#[test]
+fn max_capacity_runs_before_keep_if_whatever_the_call_order() {
+    // Found by review: the checks ran in call order, so a `keep_if` given first saw the value
+    // before its shrink and dropped it.
+    let pool = Pool::<Vec<u8>>::builder()
+        .keep_if(|buf| buf.capacity() <= 64)
+        .max_capacity(1024)
+        .max_capacity(64) // the last cap holds
+        .build();
+    let mut big = pool.get();
+    big.reserve(10_000);
+    drop(big);
+    let stats = pool.stats();
+    assert_eq!(
+        (stats.idle, stats.discarded),
+        (1, 0),
+        "shrunk, then kept: {stats:?}"
+    );
+    assert!(pool.get().capacity() <= 64);
+}
