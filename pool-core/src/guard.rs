@@ -339,3 +339,72 @@ macro_rules! value_impls {
 
 value_impls!(Pooled<'a>);
 value_impls!(OwnedPooled);
+
+/// Comparisons with what the value is compared with most: a pooled `String` with a `str`, a
+/// pooled `Vec` with a slice or an array, as `String` and `Vec` themselves compare.
+macro_rules! content_eq {
+    ($guard:ident $(<$lt:lifetime>)?) => {
+        impl<$($lt,)? R: Recycle<String>> PartialEq<str> for $guard<$($lt,)? String, R> {
+            fn eq(&self, other: &str) -> bool {
+                **self == *other
+            }
+        }
+
+        impl<$($lt,)? 'b, R: Recycle<String>> PartialEq<&'b str> for $guard<$($lt,)? String, R> {
+            fn eq(&self, other: &&'b str) -> bool {
+                **self == **other
+            }
+        }
+
+        impl<$($lt,)? T: Send + 'static + PartialEq, R: Recycle<Vec<T>>> PartialEq<[T]>
+            for $guard<$($lt,)? Vec<T>, R>
+        {
+            fn eq(&self, other: &[T]) -> bool {
+                **self == *other
+            }
+        }
+
+        impl<$($lt,)? 'b, T: Send + 'static + PartialEq, R: Recycle<Vec<T>>> PartialEq<&'b [T]>
+            for $guard<$($lt,)? Vec<T>, R>
+        {
+            fn eq(&self, other: &&'b [T]) -> bool {
+                **self == **other
+            }
+        }
+
+        impl<$($lt,)? T: Send + 'static + PartialEq, R: Recycle<Vec<T>>, const N: usize>
+            PartialEq<[T; N]> for $guard<$($lt,)? Vec<T>, R>
+        {
+            fn eq(&self, other: &[T; N]) -> bool {
+                **self == *other
+            }
+        }
+
+        impl<$($lt,)? 'b, T: Send + 'static + PartialEq, R: Recycle<Vec<T>>, const N: usize>
+            PartialEq<&'b [T; N]> for $guard<$($lt,)? Vec<T>, R>
+        {
+            fn eq(&self, other: &&'b [T; N]) -> bool {
+                **self == **other
+            }
+        }
+    };
+}
+
+content_eq!(Pooled<'a>);
+content_eq!(OwnedPooled);
+
+impl<T: Send + 'static + PartialEq, R: Recycle<T>> PartialEq<OwnedPooled<T, R>>
+    for Pooled<'_, T, R>
+{
+    fn eq(&self, other: &OwnedPooled<T, R>) -> bool {
+        **self == **other
+    }
+}
+
+impl<T: Send + 'static + PartialEq, R: Recycle<T>> PartialEq<Pooled<'_, T, R>>
+    for OwnedPooled<T, R>
+{
+    fn eq(&self, other: &Pooled<'_, T, R>) -> bool {
+        **self == **other
+    }
+}

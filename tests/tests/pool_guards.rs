@@ -70,7 +70,8 @@ fn guards_print_compare_and_hash_like_their_value() {
     let mut ada = names.get();
     ada.push_str("ada");
     assert_eq!(format!("{ada}"), "ada", "Display");
-    assert!(ada == "ada".to_owned(), "PartialEq<T>");
+    let expected = String::from("ada");
+    assert!(ada == expected, "PartialEq<T>");
     let mut bob = names.get();
     bob.push_str("bob");
     assert!(
@@ -91,7 +92,8 @@ fn guards_print_compare_and_hash_like_their_value() {
     let mut owned = shared.get_owned();
     owned.push_str("cy");
     assert_eq!(owned.to_string(), "cy");
-    assert!(owned == "cy".to_owned());
+    let expected = String::from("cy");
+    assert!(owned == expected);
 }
 
 #[test]
@@ -120,4 +122,22 @@ fn guards_read_and_write_like_their_value() {
     let mut rest = String::new();
     reader.read_to_string(&mut rest).unwrap();
     assert_eq!(rest, "line two\n", "io::Read");
+}
+
+#[test]
+fn guards_compare_with_str_slices_arrays_and_the_other_guard() {
+    let names: Pool<String> = Pool::new();
+    let mut ada = names.get();
+    ada.push_str("ada");
+    assert!(ada == "ada" && ada == *"ada", "with &str and str");
+    let buffers = Arc::new(Pool::<Vec<u8>>::new());
+    let mut a = buffers.get();
+    a.extend_from_slice(b"xy");
+    assert!(
+        a == b"xy" && a == &b"xy"[..] && a == b"xy"[..],
+        "with arrays and slices"
+    );
+    let mut b = buffers.get_owned();
+    b.extend_from_slice(b"xy");
+    assert!(a == b && b == a, "Pooled with OwnedPooled");
 }
