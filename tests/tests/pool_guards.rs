@@ -125,6 +125,9 @@ fn guards_read_and_write_like_their_value() {
 }
 
 #[test]
+// Each comparison goes through a different impl on purpose, references and both directions
+// included.
+#[allow(clippy::op_ref, clippy::nonminimal_bool)]
 fn guards_compare_with_str_slices_arrays_and_the_other_guard() {
     let names: Pool<String> = Pool::new();
     let mut ada = names.get();
