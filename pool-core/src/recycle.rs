@@ -19,7 +19,7 @@ use crate::Poolable;
     label = "`{T}` is not `Poolable`",
     note = "a `Poolable` type is `Reset + Send + 'static` and can create a value; a generic type is `Poolable` for some type arguments only: `Vec<T>` needs `T: Send + 'static`, a `#[derive(Poolable)]` type what its fields and its creation need (such as `Reset`, `Send`, `Default`)",
     note = "a type of your own crate can `#[derive(Poolable)]`; types of the `bytes`, `smallvec`, `arrayvec`, `hashbrown` and `indexmap` crates implement `Poolable` with pool-core's feature of the same name",
-    note = "any other `Send + 'static` type can be pooled as it is, in a `FnPool<{T}>` from `PoolBuilder::new().create_with(..).reset_with(..)`"
+    note = "if `{T}` is `Send + 'static`, it can be pooled as it is, in a `FnPool<{T}>` from `PoolBuilder::new().create_with(..).reset_with(..)`"
 )]
 pub trait Recycle<T>: Send + Sync + 'static {
     /// Makes a value, for a get that found none idle.

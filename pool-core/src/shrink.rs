@@ -19,9 +19,9 @@ use std::hash::{BuildHasher, Hash};
 /// assert!(buf.capacity() <= 4096);
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`#[pool(max_capacity = ..)]` needs a collection that can shrink, and `{Self}` cannot",
+    message = "`max_capacity` needs a collection that can shrink, and `{Self}` cannot",
     label = "`{Self}` cannot shrink",
-    note = "`max_capacity` works on `Vec`, `VecDeque`, `String`, `HashMap`, `HashSet`, `BinaryHeap` and `io::Cursor` of those, on `BytesMut`, `SmallVec` and the `hashbrown` and `indexmap` maps and sets with pool-core's feature of the same name, and on any type that implements `pool_core::Shrink`; remove it, or use `#[pool(reset_with = f)]`"
+    note = "`max_capacity` works on `Vec`, `VecDeque`, `String`, `HashMap`, `HashSet`, `BinaryHeap` and `io::Cursor` of those, on `BytesMut`, `SmallVec` and the `hashbrown` and `indexmap` maps and sets with pool-core's feature of the same name, and on any type that implements `pool_core::Shrink`; remove it, or reset the value yourself: `#[pool(reset_with = f)]` on a field, `PoolBuilder::keep_if` on a pool"
 )]
 pub trait Shrink {
     /// Shrinks the capacity to at most `max_capacity` if it is larger; a hash table may keep a
