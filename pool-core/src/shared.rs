@@ -44,8 +44,8 @@ pub(crate) struct Shared<T> {
     pub(crate) batch: usize,
     budget: CachePadded<Budget>,
     /// A copy of the depot's generation, so a cache can tell without the lock that it has a
-    /// trim to catch up with. Only a hint: every move between a cache and the depot compares
-    /// the generations again under the lock.
+    /// trim to catch up with; written only by a trim or clear. Only a hint: every move between
+    /// a cache and the depot compares the generations again under the lock.
     generation: AtomicU64,
     /// A copy of the depot's length, so a get finding it empty skips the lock.
     stored: CachePadded<AtomicUsize>,
@@ -80,11 +80,13 @@ impl<T> Shared<T> {
         lock(&self.depot)
     }
 
-    /// Unlocks the depot after publishing its length and generation for lock-free readers.
+    /// Unlocks the depot after publishing its length for lock-free readers.
     fn unlock(&self, depot: MutexGuard<'_, Depot<T>>) {
-        self.stored.store(depot.len(), Ordering::Relaxed);
-        self.generation
-            .store(depot.generation.value(), Ordering::Relaxed);
+        // Only when it changed: every slow path reads this line, on every core.
+        let stored = depot.len();
+        if self.stored.load(Ordering::Relaxed) != stored {
+            self.stored.store(stored, Ordering::Relaxed);
+        }
     }
 
     pub(crate) fn is_closed(&self) -> bool {
@@ -393,6 +395,10 @@ impl<T> Shared<T> {
         let mut depot = self.lock();
         let dropped = step(&mut depot);
         self.expire(&mut depot, dropped);
+        // The one place the generation changes: its copy is written here only, so the line
+        // every slow path reads it from stays shared between the cores.
+        self.generation
+            .store(depot.generation.value(), Ordering::Relaxed);
         self.unlock(depot);
         let expired = self.walk_locked(
             &caches,
