@@ -1,11 +1,13 @@
 //! [`Shared`]: what every thread using a pool shares: the depot, the idle budget, every
 //! thread's cache, the trim generation and the counters.
 //!
-//! Lock order: the list of caches, then a cache's claim, then the depot's lock; no thread holds
-//! two claims at once. A walk over every cache (`trim`, `clear`, `stats`, `idle`) and a retiring
-//! cache hold the list throughout; other visits (a steal, a reclaim) lock it only to clone one
-//! entry. A claim's holder waits at most for the depot's lock, whose holders wait for nothing,
-//! so a claim is held for a bounded time, which is what lets any thread wait for any claim.
+//! Lock order: the list of caches, then a cache's claim, then the depot's lock. Only a snapshot
+//! (`stats`, `idle`) holds more than one claim, and it holds the list while it does, so no
+//! other thread can be holding a second one. A walk over every cache (`trim`, `clear`, `stats`,
+//! `idle`) and a retiring cache hold the list throughout; other visits (a steal, a reclaim) lock
+//! it only to clone one entry. A claim's holder waits at most for the depot's lock, whose
+//! holders wait for nothing, so a claim is held for a bounded time, which is what lets any
+//! thread wait for any claim.
 
 use crossbeam_utils::CachePadded;
 
