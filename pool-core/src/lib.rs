@@ -121,6 +121,33 @@ pub use recycle::{FnRecycle, Recycle, TraitRecycle};
 
 /// A pool of a type that is not [`Poolable`], built with [`PoolBuilder::reset_with`] and
 /// [`PoolBuilder::create_with`]: its guards reset values with the given function.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use pool_core::{FnPool, PoolBuilder};
+///
+/// // A type with no `Reset` or `Poolable` impl (as if from another crate).
+/// struct Session {
+///     headers: HashMap<String, String>,
+///     authenticated: bool,
+/// }
+///
+/// let sessions: FnPool<Session> = PoolBuilder::new()
+///     .max_idle(32)
+///     .create_with(|| Session { headers: HashMap::with_capacity(16), authenticated: false })
+///     .reset_with(|s: &mut Session| {
+///         s.headers.clear();
+///         s.authenticated = false;
+///     })
+///     .build();
+/// let mut s = sessions.get();
+/// s.headers.insert("host".into(), "example.org".into());
+/// s.authenticated = true;
+/// drop(s);
+/// let s = sessions.get();
+/// assert!(s.headers.is_empty() && !s.authenticated);
+/// assert_eq!(sessions.stats().reused, 1);
+/// ```
 pub type FnPool<T> = Pool<T, FnRecycle<T>>;
 pub use poolable::Poolable;
 pub use reset::Reset;

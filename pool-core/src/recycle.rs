@@ -14,6 +14,19 @@ use crate::Poolable;
 /// Implemented by [`TraitRecycle`], for `Poolable` types, and [`FnRecycle`], for any other type;
 /// a pool's type names it only in the second case (`Pool<File, FnRecycle<File>>`, or
 /// [`FnPool<File>`](crate::FnPool)).
+///
+/// ```
+/// use pool_core::{Pool, Recycle, TraitRecycle};
+///
+/// // `Pool<T>` is `Pool<T, TraitRecycle>`: `Poolable::create` and `Reset::reset`.
+/// let pool: Pool<Vec<u8>, TraitRecycle> = Pool::new();
+/// let mut buf = <TraitRecycle as Recycle<Vec<u8>>>::create_value(&TraitRecycle);
+/// buf.push(1);
+/// TraitRecycle.reset_value(&mut buf);
+/// assert!(buf.is_empty());
+/// pool.put(buf);
+/// assert_eq!(pool.idle(), 1);
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{T}` does not implement `Poolable`, so a pool cannot hold it",
     label = "`{T}` is not `Poolable`",
