@@ -343,15 +343,16 @@ fn idle_counts_values_cached_by_a_parked_thread() {
 
 // Finding 2: clear, trim and dropping the pool free nothing a parked thread holds.
 
-#[test]
-fn clear_drops_values_cached_by_a_parked_thread() {
+/// A worker caches 16 values and parks; `expire` (named `what` in the messages) must drop them
+/// all before it returns, without the worker waking.
+fn expire_drops_values_cached_by_a_parked_thread(what: &str, expire: fn(&Pool<Tracked>)) {
     let (pool, counts) = tracked_pool(DEFAULT_MAX_IDLE);
     let worker = cache_then_park(&pool, 16, |_| {});
-    pool.clear();
+    expire(&pool);
     assert_eq!(
         counts.dropped(),
         16,
-        "values of the parked worker's cache dropped by clear()"
+        "values of the parked worker's cache dropped by {what}"
     );
     assert_eq!(pool.idle(), 0);
     let stats = pool.stats();
@@ -361,21 +362,17 @@ fn clear_drops_values_cached_by_a_parked_thread() {
 }
 
 #[test]
+fn clear_drops_values_cached_by_a_parked_thread() {
+    expire_drops_values_cached_by_a_parked_thread("clear()", Pool::clear);
+}
+
+#[test]
 fn two_trims_drop_values_cached_by_a_parked_thread() {
-    let (pool, counts) = tracked_pool(DEFAULT_MAX_IDLE);
-    let worker = cache_then_park(&pool, 16, |_| {});
-    pool.trim();
-    pool.trim(); // the 16 have been idle since the previous trim
-    assert_eq!(
-        counts.dropped(),
-        16,
-        "values of the parked worker's cache dropped by two trims"
-    );
-    assert_eq!(pool.idle(), 0);
-    let stats = pool.stats();
-    assert_eq!((stats.idle, stats.trimmed), (0, 16), "{stats:?}");
-    assert_settled(stats);
-    worker.release();
+    // The 16 have been idle since the first trim when the second comes.
+    expire_drops_values_cached_by_a_parked_thread("two trims", |pool| {
+        pool.trim();
+        pool.trim();
+    });
 }
 
 #[test]
