@@ -10,17 +10,8 @@ use std::ops::{Deref, DerefMut};
 
 use crate::claim::{Claim, Hint};
 use crate::generation::Generation;
-use crate::stats::LocalCounts;
+use crate::stats::{LocalCounts, Origin};
 use crate::sync::{MutPtr, UnsafeCell};
-
-/// Where a value coming back comes from, for the counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Origin {
-    /// A guard's drop: the end of a get.
-    Guard,
-    /// [`Pool::put`](crate::Pool::put): a value from outside.
-    Put,
-}
 
 /// A thread's cache for one pool.
 #[derive(Debug)]

@@ -6,13 +6,13 @@ use std::sync::atomic::{AtomicUsize as StdAtomicUsize, Ordering::Relaxed};
 use std::sync::OnceLock;
 
 use crate::builder::PoolBuilder;
-use crate::cache::{Cache, Origin};
+use crate::cache::Cache;
 use crate::guard::{OwnedPooled, Pooled};
 use crate::id::CacheId;
 use crate::recycle::{Recycle, TraitRecycle};
 use crate::registry;
 use crate::shared::Shared;
-use crate::stats::{Counters, PoolStats};
+use crate::stats::{Counters, Origin, PoolStats};
 use crate::sync::{Arc, StdArc};
 use crate::Poolable;
 

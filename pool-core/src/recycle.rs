@@ -65,30 +65,15 @@ impl<T: Poolable> Recycle<T> for TraitRecycle {
 /// [`PoolBuilder::reset_with`](crate::PoolBuilder::reset_with).
 pub struct FnRecycle<T> {
     create: Box<dyn Fn() -> T + Send + Sync>,
-    reset: Box<dyn ResetFn<T>>,
+    reset: Box<dyn Fn(&mut T) + Send + Sync>,
 }
 
-/// A closure over `&mut T`, as a trait of its own: Rust before 1.83 refuses a type that names
-/// `&mut` (as `dyn Fn(&mut T)` does) wherever a `const fn` such as `Pool::new` might meet it.
-trait ResetFn<T>: Send + Sync {
-    fn call(&self, value: &mut T);
-}
-
-impl<T, F: Fn(&mut T) + Send + Sync> ResetFn<T> for F {
-    fn call(&self, value: &mut T) {
-        self(value);
-    }
-}
-
-impl<T: 'static> FnRecycle<T> {
+impl<T> FnRecycle<T> {
     pub(crate) fn new(
         create: Box<dyn Fn() -> T + Send + Sync>,
         reset: Box<dyn Fn(&mut T) + Send + Sync>,
     ) -> Self {
-        FnRecycle {
-            create,
-            reset: Box::new(reset),
-        }
+        FnRecycle { create, reset }
     }
 }
 
@@ -99,7 +84,7 @@ impl<T: Send + 'static> Recycle<T> for FnRecycle<T> {
     }
 
     fn reset_value(&self, value: &mut T) {
-        self.reset.call(value);
+        (self.reset)(value);
     }
 }
 

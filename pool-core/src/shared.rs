@@ -12,12 +12,12 @@
 use crossbeam_utils::CachePadded;
 
 use crate::budget::Budget;
-use crate::cache::{Cache, CacheData, Held, Origin};
+use crate::cache::{Cache, CacheData, Held};
 use crate::claim::Hint;
 use crate::depot::Depot;
 use crate::generation::Age;
 use crate::id::CacheId;
-use crate::stats::{Counters, LocalCounts, PoolStats};
+use crate::stats::{Counters, LocalCounts, Origin, PoolStats};
 use crate::sync::{lock, Arc, AtomicBool, AtomicU64, AtomicUsize, Mutex, MutexGuard, Ordering};
 use crate::trash::Trash;
 

@@ -1,7 +1,15 @@
 //! Pool statistics: the public [`PoolStats`] snapshot and the counters behind it.
 
-use crate::cache::Origin;
 use crate::sync::{AtomicU64, Ordering};
+
+/// Where a value coming back comes from, for the counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// A guard's drop: the end of a get.
+    Guard,
+    /// [`Pool::put`](crate::Pool::put): a value from outside.
+    Put,
+}
 
 /// A snapshot of a pool's counters, from [`Pool::stats`](crate::Pool::stats).
 ///
