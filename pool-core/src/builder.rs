@@ -5,7 +5,7 @@ use std::fmt;
 
 use crate::pool::{CreateFn, KeepFn, DEFAULT_MAX_IDLE};
 use crate::recycle::{FnRecycle, TraitRecycle};
-use crate::{Pool, Poolable, Shrink};
+use crate::{FnPool, Pool, Poolable, Shrink};
 
 /// Builds a [`Pool`] with a chosen `max_idle` and the function that makes new values.
 ///
@@ -19,10 +19,19 @@ use crate::{Pool, Poolable, Shrink};
 /// assert_eq!(pool.max_idle(), 64);
 /// assert!(pool.get().capacity() >= 16 * 1024);
 /// ```
+///
+/// Its type records what it was given, so that a pool that could not make its values does not
+/// compile: `M` is how values coming back are reset ([`TraitRecycle`], until
+/// [`reset_with`](PoolBuilder::reset_with) makes it [`ResetWith<T>`]) and `C` the function that
+/// makes new ones (`()`, until [`create_with`](PoolBuilder::create_with) makes it
+/// `Box<dyn Fn() -> T + Send + Sync>`). [`Pool::builder`] and [`PoolBuilder::new`] return a
+/// `PoolBuilder<T>`, and each method returns the builder with its new type, so a chain of calls
+/// never names it.
 #[must_use = "a builder does nothing until `build` is called"]
-pub struct PoolBuilder<T: Send + 'static, M = TraitRecycle> {
+pub struct PoolBuilder<T: Send + 'static, M = TraitRecycle, C = ()> {
     max_idle: usize,
-    create: Option<CreateFn<T>>,
+    /// `()`, or the function given to [`create_with`](PoolBuilder::create_with).
+    create: C,
     /// The last [`max_capacity`](PoolBuilder::max_capacity), as a shrink that keeps the value.
     shrink: Option<KeepFn<T>>,
     /// Every [`keep_if`](PoolBuilder::keep_if), all of which must agree.
@@ -33,9 +42,63 @@ pub struct PoolBuilder<T: Send + 'static, M = TraitRecycle> {
 
 /// The state of a [`PoolBuilder`] after [`reset_with`](PoolBuilder::reset_with): it builds a
 /// pool that resets values with that function and makes them with the one given to
-/// [`create_with`](PoolBuilder::create_with).
+/// [`create_with`](PoolBuilder::create_with), in either order; without `create_with`, `build`
+/// does not compile.
 pub struct ResetWith<T> {
     reset: Box<dyn Fn(&mut T) + Send + Sync>,
+}
+
+/// A builder's `C` (see [`PoolBuilder`]): `()`, or the function given to
+/// [`create_with`](PoolBuilder::create_with). Sealed: its module is private, so no other type
+/// implements it.
+pub trait CreateState<T> {
+    /// The function given to `create_with`, if it was called.
+    fn into_create(self) -> Option<CreateFn<T>>;
+
+    /// Whether `create_with` was called.
+    fn is_given(&self) -> bool;
+}
+
+impl<T> CreateState<T> for () {
+    fn into_create(self) -> Option<CreateFn<T>> {
+        None
+    }
+
+    fn is_given(&self) -> bool {
+        false
+    }
+}
+
+impl<T> CreateState<T> for CreateFn<T> {
+    fn into_create(self) -> Option<CreateFn<T>> {
+        Some(self)
+    }
+
+    fn is_given(&self) -> bool {
+        true
+    }
+}
+
+/// A builder's `C` once [`create_with`](PoolBuilder::create_with) was called, which a
+/// [`reset_with`](PoolBuilder::reset_with) builder needs in order to build: its type need not be
+/// `Poolable`, so it has no `create` to fall back on. Sealed, like [`CreateState`].
+#[diagnostic::on_unimplemented(
+    message = "`PoolBuilder::reset_with` needs `create_with` too: the pool cannot make a `{T}` without it",
+    label = "call `.create_with(|| ...)` before `.build()`, with a function that makes a `{T}`",
+    note = "a pool built with `reset_with` makes its values with the function given to `create_with`, called before or after `reset_with`"
+)]
+pub trait CreateGiven<T> {
+    /// The function given to `create_with`.
+    fn into_given(self) -> CreateFn<T>;
+}
+
+// Its only impl: kept out of the error's "the trait is implemented for" help, which would name
+// the boxed closure type instead of the call to add.
+#[diagnostic::do_not_recommend]
+impl<T> CreateGiven<T> for CreateFn<T> {
+    fn into_given(self) -> CreateFn<T> {
+        self
+    }
 }
 
 impl<T: Send + 'static> PoolBuilder<T> {
@@ -45,17 +108,20 @@ impl<T: Send + 'static> PoolBuilder<T> {
     pub fn new() -> Self {
         PoolBuilder {
             max_idle: DEFAULT_MAX_IDLE,
-            create: None,
+            create: (),
             shrink: None,
             keep: None,
             mode: TraitRecycle,
         }
     }
+}
 
+impl<T: Send + 'static, C> PoolBuilder<T, TraitRecycle, C> {
     /// Resets each value that comes back with `reset` instead of [`Reset::reset`](crate::Reset),
     /// so a type that is not [`Poolable`] (a `File`, a type from a crate this one has no feature
-    /// for; it must still be `Send + 'static`) can be pooled as it is, with no newtype: give [`create_with`] too, which makes
-    /// the values. It runs outside every lock, like a reset; the pool is a
+    /// for; it must still be `Send + 'static`) can be pooled as it is, with no newtype: give
+    /// [`create_with`] too, before or after, which makes the values (`build` does not compile
+    /// without it). It runs outside every lock, like a reset; the pool is a
     /// [`FnPool<T>`](crate::FnPool).
     ///
     /// [`create_with`]: PoolBuilder::create_with
@@ -80,7 +146,19 @@ impl<T: Send + 'static> PoolBuilder<T> {
     /// let p = parsers.get();
     /// assert!(p.buf.is_empty() && p.buf.capacity() >= 256 && p.depth == 0);
     /// ```
-    pub fn reset_with<F>(self, reset: F) -> PoolBuilder<T, ResetWith<T>>
+    ///
+    /// Without `create_with`, the pool could not make a value, so it does not build:
+    ///
+    /// ```compile_fail,E0277
+    /// use pool_core::{FnPool, PoolBuilder};
+    ///
+    /// struct Parser { depth: usize }
+    ///
+    /// let parsers: FnPool<Parser> = PoolBuilder::new()
+    ///     .reset_with(|p: &mut Parser| p.depth = 0)
+    ///     .build(); // `PoolBuilder::reset_with` needs `create_with` too
+    /// ```
+    pub fn reset_with<F>(self, reset: F) -> PoolBuilder<T, ResetWith<T>, C>
     where
         F: Fn(&mut T) + Send + Sync + 'static,
     {
@@ -96,7 +174,7 @@ impl<T: Send + 'static> PoolBuilder<T> {
     }
 }
 
-impl<T: Send + 'static, M> PoolBuilder<T, M> {
+impl<T: Send + 'static, M, C> PoolBuilder<T, M, C> {
     /// The most values the pool keeps idle (default [`DEFAULT_MAX_IDLE`](crate::DEFAULT_MAX_IDLE));
     /// `0` keeps none.
     pub fn max_idle(mut self, max_idle: usize) -> Self {
@@ -105,13 +183,19 @@ impl<T: Send + 'static, M> PoolBuilder<T, M> {
     }
 
     /// Makes new values with `create` instead of [`Poolable::create`], for example to pre-size
-    /// buffers. It runs outside every lock, and may itself use the pool.
-    pub fn create_with<F>(mut self, create: F) -> Self
+    /// buffers. It runs outside every lock, and may itself use the pool. Called again, the last
+    /// call's function is the one that holds.
+    pub fn create_with<F>(self, create: F) -> PoolBuilder<T, M, CreateFn<T>>
     where
         F: Fn() -> T + Send + Sync + 'static,
     {
-        self.create = Some(Box::new(create));
-        self
+        PoolBuilder {
+            max_idle: self.max_idle,
+            create: Box::new(create),
+            shrink: self.shrink,
+            keep: self.keep,
+            mode: self.mode,
+        }
     }
 
     /// Shrinks each value that comes back to at most `max_capacity` (after its reset), so one
@@ -181,33 +265,26 @@ impl<T: Send + 'static, M> PoolBuilder<T, M> {
     }
 }
 
-impl<T: Poolable> PoolBuilder<T> {
+impl<T: Poolable, C: CreateState<T>> PoolBuilder<T, TraitRecycle, C> {
     /// The pool.
     pub fn build(self) -> Pool<T> {
         let on_return = Self::on_return(self.shrink, self.keep);
-        Pool::from_builder(self.max_idle, self.create, on_return, TraitRecycle)
+        let create = self.create.into_create();
+        Pool::from_builder(self.max_idle, create, on_return, TraitRecycle)
     }
 }
 
-impl<T: Send + 'static> PoolBuilder<T, ResetWith<T>> {
+impl<T: Send + 'static, C> PoolBuilder<T, ResetWith<T>, C> {
     /// The pool: it makes values with the function given to
     /// [`create_with`](PoolBuilder::create_with) and resets them with the one given to
-    /// [`reset_with`](PoolBuilder::reset_with).
-    ///
-    /// # Panics
-    ///
-    /// If `create_with` was not called: a type that is not `Poolable` has no `create` to fall
-    /// back on, and the pool could not make a value.
-    pub fn build(self) -> Pool<T, FnRecycle<T>> {
-        let Some(create) = self.create else {
-            panic!(
-                "`PoolBuilder::reset_with` needs `create_with` too: the pool cannot make a `{}` \
-                 without it",
-                std::any::type_name::<T>()
-            );
-        };
-        let recycle = FnRecycle::new(create, self.mode.reset);
-        let on_return = PoolBuilder::<T>::on_return(self.shrink, self.keep);
+    /// [`reset_with`](PoolBuilder::reset_with). It compiles only once both were given, in
+    /// either order: a type that is not `Poolable` has no `create` to fall back on.
+    pub fn build(self) -> FnPool<T>
+    where
+        C: CreateGiven<T>,
+    {
+        let recycle = FnRecycle::new(self.create.into_given(), self.mode.reset);
+        let on_return = Self::on_return(self.shrink, self.keep);
         Pool::from_builder(self.max_idle, None, on_return, recycle)
     }
 }
@@ -224,11 +301,11 @@ impl<T> fmt::Debug for ResetWith<T> {
     }
 }
 
-impl<T: Send + 'static, M: fmt::Debug> fmt::Debug for PoolBuilder<T, M> {
+impl<T: Send + 'static, M: fmt::Debug, C: CreateState<T>> fmt::Debug for PoolBuilder<T, M, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PoolBuilder")
             .field("max_idle", &self.max_idle)
-            .field("custom_create", &self.create.is_some())
+            .field("custom_create", &self.create.is_given())
             .field("max_capacity", &self.shrink.is_some())
             .field("keep_if", &self.keep.is_some())
             .field("mode", &self.mode)

@@ -2,7 +2,7 @@
 
 use std::panic::{self, AssertUnwindSafe};
 
-use pool_core::Pool;
+use pool_core::{FnPool, Pool, PoolBuilder};
 use pool_tests::assert_settled;
 
 #[test]
@@ -88,9 +88,9 @@ struct Conn {
     id: u32,
 }
 
-fn conn_pool() -> pool_core::FnPool<Conn> {
+fn conn_pool() -> FnPool<Conn> {
     let next = std::sync::atomic::AtomicU32::new(0);
-    pool_core::PoolBuilder::new()
+    PoolBuilder::new()
         .max_idle(4)
         .create_with(move || Conn {
             out: Vec::with_capacity(64),
@@ -150,12 +150,56 @@ fn reset_with_replaces_the_reset_of_a_poolable_type() {
     assert_eq!(*pool.get(), b"a", "reset by the given function, not Vec's");
 }
 
+/// A `Conn` with the given `id` and an empty buffer.
+fn conn(id: u32) -> Conn {
+    Conn {
+        out: Vec::new(),
+        retries: 0,
+        id,
+    }
+}
+
 #[test]
-#[should_panic(expected = "`PoolBuilder::reset_with` needs `create_with` too")]
-fn reset_with_without_create_with_says_what_is_missing() {
-    let _ = pool_core::PoolBuilder::<Conn>::new()
+fn reset_with_builds_whether_create_with_comes_before_or_after() {
+    // Without `create_with`, `build` does not compile (the UI case
+    // `builder_reset_with_without_create_with`): either order gives it, to the same effect.
+    let create_first: FnPool<Conn> = PoolBuilder::new()
+        .create_with(|| conn(1))
+        .max_idle(2)
         .reset_with(|c: &mut Conn| c.retries = 0)
         .build();
+    let reset_first: FnPool<Conn> = PoolBuilder::new()
+        .reset_with(|c: &mut Conn| c.retries = 0)
+        .max_idle(2)
+        .create_with(|| conn(2))
+        .build();
+    for (pool, id) in [(&create_first, 1), (&reset_first, 2)] {
+        let mut conn = pool.get();
+        assert_eq!(conn.id, id, "made by this pool's create_with");
+        conn.retries = 5;
+        drop(conn);
+        assert_eq!(pool.get().retries, 0, "reset by reset_with");
+        let stats = pool.stats();
+        assert_eq!((stats.created, stats.reused), (1, 1), "{stats:?}");
+        assert_eq!(pool.max_idle(), 2);
+        assert_settled(stats);
+    }
+}
+
+#[test]
+fn the_last_create_with_holds_before_or_after_reset_with() {
+    let pool: FnPool<Conn> = PoolBuilder::new()
+        .create_with(|| conn(1))
+        .reset_with(|c: &mut Conn| c.retries = 0)
+        .create_with(|| conn(2))
+        .build();
+    assert_eq!(pool.get().id, 2);
+    // A `Poolable` type's builder builds with and without `create_with`.
+    let plain: Pool<String> = Pool::builder().max_idle(1).build();
+    let sized: Pool<String> = Pool::builder()
+        .create_with(|| String::with_capacity(32))
+        .build();
+    assert!(plain.get().capacity() == 0 && sized.get().capacity() >= 32);
 }
 
 #[test]
