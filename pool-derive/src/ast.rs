@@ -8,6 +8,7 @@ use syn::spanned::Spanned;
 use syn::{DeriveInput, Fields, GenericParam, Generics, Ident, Index, Member, Type};
 
 use crate::attr::{self, ContainerAttrs, FieldAttrs, FieldReset};
+use crate::bound;
 use crate::callable::Callable;
 use crate::ctxt::Ctxt;
 
@@ -95,11 +96,26 @@ pub(crate) struct Field<'a> {
 pub(crate) enum Creation<'c, 'a> {
     /// `#[pool(new = f)]`: `f()`.
     New(&'c Callable),
-    /// An enum: its `#[default]` variant, built by the derive from each field's `Default`,
+    /// An enum: its `#[default]` variant, built by the derive field by field (see [`Build`]),
     /// the value a reset from another variant produces.
     Variant(&'c Variant<'a>),
     /// A struct: `Default::default()`.
     Default,
+}
+
+/// How the derive builds a field of an enum's `#[default]` variant: in `Poolable::create`, and
+/// when a reset switches from another variant.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Build {
+    /// `Default::default()`: for a `#[pool(default)]` field, whose reset assigns that anyway,
+    /// and for a field whose type names a type parameter, for which the where-clause asks
+    /// `Default` (a generic enum's bounds stay what they were).
+    Default,
+    /// `Default::default()` if the field's type has `Default`, otherwise `Poolable::create()`:
+    /// every other field, so `[u8; 64]` or a type with only `#[pool(new = f)]` can be built,
+    /// and a field that has `Default` is built as before (a `Vec<&'a str>` of a `Reset` enum,
+    /// which a `Poolable` bound would tie to `'static`, included).
+    DefaultOrCreate,
 }
 
 impl<'a> Container<'a> {
@@ -162,12 +178,34 @@ impl<'a> Container<'a> {
         }
     }
 
-    /// The fields a reset builds from `Default::default()` when the value is another variant:
-    /// every field of the default variant of an enum that has other variants.
+    /// The fields a reset builds (see [`Build`]) when the value is another variant: every field
+    /// of the default variant of an enum that has other variants.
     pub(crate) fn switch_fields(&self) -> &[Field<'a>] {
         match (&self.data, self.default_variant()) {
             (Data::Enum(variants), Some(variant)) if variants.len() > 1 => &variant.fields,
             _ => &[],
+        }
+    }
+
+    /// The fields the derive builds from nothing: those of the `#[default]` variant, when
+    /// `Poolable::create` builds it or a reset can switch to it.
+    pub(crate) fn built_fields(&self) -> &[Field<'a>] {
+        let creates = self.derive == Derive::Poolable
+            && matches!(self.creation(), Creation::Variant(variant) if !variant.fields.is_empty());
+        match self.default_variant() {
+            Some(variant) if creates || !self.switch_fields().is_empty() => &variant.fields,
+            _ => &[],
+        }
+    }
+
+    /// How the derive builds `field`, one of the [`built_fields`](Self::built_fields).
+    pub(crate) fn build(&self, field: &Field) -> Build {
+        if matches!(field.reset(), FieldReset::Default)
+            || bound::mentions_type_param(self.generics, field.ty)
+        {
+            Build::Default
+        } else {
+            Build::DefaultOrCreate
         }
     }
 
@@ -244,6 +282,20 @@ impl<'a> Field<'a> {
         member_name(&self.member)
     }
 
+    /// The field's type as written, for messages (`Vec<u8>`, `[u8; 64]`).
+    pub(crate) fn type_name(&self) -> String {
+        type_name(self.ty)
+    }
+
+    /// A name for the field in a closure written in a message: its own, or `v` for a tuple
+    /// field.
+    pub(crate) fn binding_name(&self) -> String {
+        match &self.member {
+            Member::Named(ident) => ident.to_string(),
+            Member::Unnamed(_) => "v".to_owned(),
+        }
+    }
+
     /// What a reset does to the field.
     pub(crate) fn reset(&self) -> &FieldReset {
         &self.attrs.reset
@@ -274,6 +326,30 @@ fn member_name(member: &Member) -> String {
         Member::Named(ident) => ident.to_string(),
         Member::Unnamed(index) => index.index.to_string(),
     }
+}
+
+/// A type as a person writes it: the tokens' text without the spaces `to_string` puts around
+/// punctuation (`Vec<u8>`, `&'a mut [u8; 4]`, `<T as Tr>::Out`).
+fn type_name(ty: &Type) -> String {
+    const TIGHT: [(&str, &str); 12] = [
+        (" <", "<"),
+        ("< ", "<"),
+        (" >", ">"),
+        (" ::", "::"),
+        (":: ", "::"),
+        ("& ", "&"),
+        (" ,", ","),
+        ("[ ", "["),
+        (" ]", "]"),
+        (" ;", ";"),
+        ("( ", "("),
+        (" )", ")"),
+    ];
+    let mut name = ty.to_token_stream().to_string();
+    for (loose, tight) in TIGHT {
+        name = name.replace(loose, tight);
+    }
+    name
 }
 
 /// The span of a type's last token (`>` of `Vec<u8>`, `]` of `[u8; 4]`).

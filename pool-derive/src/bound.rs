@@ -237,6 +237,12 @@ fn type_params(generics: &Generics) -> HashSet<Ident> {
         .collect()
 }
 
+/// Whether `ty` mentions a type parameter of `generics`, so what it implements depends on the
+/// type arguments.
+pub(crate) fn mentions_type_param(generics: &Generics, ty: &Type) -> bool {
+    mentions(ty, &type_params(generics))
+}
+
 /// Whether `ty` mentions one of `params` anywhere (`Vec<T>`, `[T; 4]`, `<T as Tr>::Out`).
 /// A token walk: conservative, a false positive only adds a predicate that holds anyway.
 fn mentions(ty: &Type, params: &HashSet<Ident>) -> bool {

@@ -70,6 +70,19 @@ impl Callable {
         parens.set_span(self.span);
         TokenTree::Group(parens).into_token_stream()
     }
+
+    /// For a closure, how many parameters it takes and its `|..|` (for an error's span): a
+    /// `reset_with` closure must take exactly one.
+    pub(crate) fn closure_params(&self) -> Option<(usize, TokenStream)> {
+        let closure = self.closure.as_ref()?;
+        let bars = [&closure.open]
+            .into_iter()
+            .chain(&closure.params)
+            .chain([&closure.close])
+            .cloned()
+            .collect();
+        Some((closure.arity(), bars))
+    }
 }
 
 impl Closure {
@@ -93,6 +106,29 @@ impl Closure {
             close: rest[close_at].clone(),
             body: rest[close_at + 1..].iter().cloned().collect(),
         })
+    }
+
+    /// The number of parameters: the commas between the bars that are not inside a parameter's
+    /// generic arguments (`|m: &mut HashMap<u8, u8>|` has one), a trailing comma ending none.
+    fn arity(&self) -> usize {
+        let mut angles = 0usize;
+        let mut count = 0;
+        let mut in_param = false;
+        for (i, token) in self.params.iter().enumerate() {
+            if is_punct(token, '<') {
+                angles += 1;
+            } else if is_punct(token, '>') && angles > 0 && !is_arrow(&self.params[..i]) {
+                angles -= 1;
+            } else if is_punct(token, ',') && angles == 0 {
+                in_param = false;
+                continue;
+            }
+            if !in_param {
+                in_param = true;
+                count += 1;
+            }
+        }
+        count
     }
 
     /// The closure with `: &mut ty` after each parameter, when none has a type of its own, and
@@ -225,21 +261,36 @@ fn is_punct(token: &TokenTree, ch: char) -> bool {
     matches!(token, TokenTree::Punct(punct) if punct.as_char() == ch)
 }
 
-/// The error for a value written as a string (serde's habit): the way out is the same path
-/// without the quotes.
+/// The error for a value written as a string (serde's habit): the way out is the same value
+/// without the quotes, named for what the string holds (a path, a closure, another expression),
+/// so the advice fits what the user meant (UI cases `derive/reset_with_string_literal.rs`,
+/// `derive/reset_with_quoted_closure.rs`).
 fn quoted(lit: &LitStr, key: Key) -> syn::Error {
     let value = lit.value();
-    let unquoted = match syn::parse_str::<Path>(&value) {
-        Ok(_) => format!("`#[pool({key} = {value})]`"),
-        Err(_) => format!("`#[pool({key} = f)]`"),
+    let value = value.trim();
+    let advice = match quoted_kind(value) {
+        Some(what) => format!("write the {what} without quotes: `#[pool({key} = {value})]`"),
+        None => format!("write a path or a closure, without quotes: `#[pool({key} = f)]`"),
     };
     syn::Error::new(
         lit.span(),
-        format!(
-            "`{key}` takes a function or a closure, not a string; write the path without quotes: \
-             {unquoted}"
-        ),
+        format!("`{key}` takes a function or a closure, not a string; {advice}"),
     )
+}
+
+/// What a string given as a value holds: a `"path"`, a `"closure"`, another `"expression"`, or
+/// `None` when it is empty or not even Rust tokens.
+fn quoted_kind(value: &str) -> Option<&'static str> {
+    let tokens: Vec<TokenTree> = value.parse::<TokenStream>().ok()?.into_iter().collect();
+    if tokens.is_empty() {
+        None
+    } else if syn::parse_str::<Path>(value).is_ok() {
+        Some("path")
+    } else if Closure::split(&tokens).is_some() {
+        Some("closure")
+    } else {
+        Some("expression")
+    }
 }
 
 #[cfg(test)]
@@ -248,7 +299,7 @@ mod tests {
     use quote::quote;
     use syn::parse::Parser;
 
-    use super::Callable;
+    use super::{quoted_kind, Callable};
     use crate::symbol::Key;
 
     /// Parses `tokens` as the value of `reset_with`, returning the value and what is left.
@@ -322,5 +373,37 @@ mod tests {
             callee,
             "(| v : & mut Vec < u8 > , | -> () { v . clear () })"
         );
+    }
+
+    /// Parses `value` as the value of `reset_with` and counts a closure's parameters.
+    fn arity(value: &str) -> Option<usize> {
+        let parser = |input: syn::parse::ParseStream| Callable::parse(input, Key::ResetWith);
+        let tokens: TokenStream = value.parse().expect("lexes");
+        let callable = parser.parse2(tokens).expect("parses");
+        callable.closure_params().map(|(count, _)| count)
+    }
+
+    #[test]
+    fn closure_parameters_are_counted() {
+        assert_eq!(arity("|v| v.clear()"), Some(1));
+        assert_eq!(arity("|v,| v.clear()"), Some(1));
+        assert_eq!(arity("|m: &mut HashMap<u8, u8>| m.clear()"), Some(1));
+        assert_eq!(arity("|f: Box<dyn Fn(u8, u8) -> u8>| drop(f)"), Some(1));
+        assert_eq!(arity("|(a, b)| ()"), Some(1));
+        assert_eq!(arity("|v, n| v.truncate(n)"), Some(2));
+        assert_eq!(arity("move |a: HashMap<u8, u8>, b| ()"), Some(2));
+        assert_eq!(arity("|| ()"), Some(0));
+        assert_eq!(arity("Vec::clear"), None);
+    }
+
+    #[test]
+    fn a_quoted_value_is_named_for_what_it_holds() {
+        assert_eq!(quoted_kind("rewind"), Some("path"));
+        assert_eq!(quoted_kind("Vec::<u8>::clear"), Some("path"));
+        assert_eq!(quoted_kind("|v| v.clear()"), Some("closure"));
+        assert_eq!(quoted_kind("move || ()"), Some("closure"));
+        assert_eq!(quoted_kind("make_reset(4)"), Some("expression"));
+        assert_eq!(quoted_kind(""), None);
+        assert_eq!(quoted_kind("(unbalanced"), None);
     }
 }

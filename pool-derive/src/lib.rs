@@ -9,7 +9,10 @@
 //! - on the type: `new = f`, `bound = "..."`, `crate = path`, `global` and
 //!   `global(max_idle = N)`;
 //! - on an enum: `#[default]` marks the variant a reset goes back to, and the one
-//!   `Poolable::create` builds.
+//!   `Poolable::create` builds; each of its fields is built with `Default::default()`, or with
+//!   `Poolable::create()` if its type has no `Default` (`[u8; 64]`, a type with only `new = f`),
+//!   except a `default` field and, in a generic enum, a field whose type names a type parameter,
+//!   which are always built with `Default::default()`.
 //!
 //! ```
 //! use pool_core::{Poolable, Reset};
@@ -32,7 +35,7 @@
 //! assert!(task.data.capacity() <= 4096);
 //! ```
 //!
-//! [attribute reference]: https://docs.rs/pool-core/0.1/pool_core/attributes/index.html
+//! [attribute reference]: https://docs.rs/pool-core/latest/pool_core/attributes/index.html
 #![forbid(unsafe_code)]
 
 // How the derive is built: parse → validate → expand (serde_derive's `internals/`, thiserror's
@@ -65,7 +68,7 @@ use crate::ast::Derive;
 /// Derives `pool_core::Reset`: `reset` resets every field by its own `Reset`, keeping its
 /// allocations, unless a `#[pool(..)]` option says otherwise (see the [attribute reference]).
 ///
-/// [attribute reference]: https://docs.rs/pool-core/0.1/pool_core/attributes/index.html
+/// [attribute reference]: https://docs.rs/pool-core/latest/pool_core/attributes/index.html
 #[proc_macro_derive(Reset, attributes(pool, default))]
 pub fn derive_reset(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
@@ -73,10 +76,11 @@ pub fn derive_reset(input: TokenStream) -> TokenStream {
 }
 
 /// Derives `pool_core::Poolable` and `pool_core::Reset`: `create` calls `Default::default()`,
-/// or the function of `#[pool(new = f)]`, or builds an enum's `#[default]` variant (see the
+/// or the function of `#[pool(new = f)]`, or builds an enum's `#[default]` variant, each field
+/// with `Default::default()` or, for a type without `Default`, `Poolable::create()` (see the
 /// [attribute reference]).
 ///
-/// [attribute reference]: https://docs.rs/pool-core/0.1/pool_core/attributes/index.html
+/// [attribute reference]: https://docs.rs/pool-core/latest/pool_core/attributes/index.html
 #[proc_macro_derive(Poolable, attributes(pool, default))]
 pub fn derive_poolable(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

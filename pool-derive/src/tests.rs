@@ -260,3 +260,18 @@ fn quoted_reset_with_is_refused_with_stub_impls() {
         }
     ));
 }
+
+/// The docs link to pool-core's pages on docs.rs without a version: a fixed one (`/0.1/`) would
+/// keep pointing at that release after the next.
+#[test]
+fn doc_links_to_pool_core_name_no_version() {
+    const PREFIX: &str = "https://docs.rs/pool-core/";
+    let source = include_str!("lib.rs");
+    let versions: Vec<&str> = source
+        .match_indices(PREFIX)
+        .map(|(at, _)| &source[at + PREFIX.len()..])
+        .map(|rest| rest.split('/').next().unwrap_or(rest))
+        .filter(|version| *version != "latest")
+        .collect();
+    assert!(versions.is_empty(), "fixed versions in links: {versions:?}");
+}

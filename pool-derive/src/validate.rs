@@ -4,6 +4,7 @@
 //! options, such as two that conflict, are enforced as `attr.rs` resolves them.)
 
 use crate::ast::{Container, Data, Derive, Variant};
+use crate::attr::FieldReset;
 use crate::ctxt::Ctxt;
 
 /// Runs every rule.
@@ -11,6 +12,7 @@ pub(crate) fn check(ctxt: &Ctxt, cont: &Container) {
     check_poolable_lifetimes(ctxt, cont);
     check_global(ctxt, cont);
     check_new_needs_poolable(ctxt, cont);
+    check_reset_with_closure_params(ctxt, cont);
     if let Data::Enum(variants) = &cont.data {
         check_enum_default(ctxt, cont, variants);
         for variant in variants {
@@ -127,5 +129,36 @@ fn check_options_outside_default(ctxt: &Ctxt, cont: &Container, variant: &Varian
                 ),
             );
         }
+    }
+}
+
+/// A `reset_with` closure is called with the field alone, so it takes exactly one parameter;
+/// said once, at its `|..|`, instead of the compiler's two errors about the call and the body
+/// (UI case `derive/reset_with_closure_two_parameters.rs`). Only the fields a reset keeps are
+/// checked: an option on another variant is reported as having no effect.
+fn check_reset_with_closure_params(ctxt: &Ctxt, cont: &Container) {
+    for field in cont.reset_fields() {
+        let FieldReset::With(with) = field.reset() else {
+            continue;
+        };
+        let Some((count, bars)) = with.closure_params() else {
+            continue;
+        };
+        if count == 1 {
+            continue;
+        }
+        let takes = match count {
+            0 => "none".to_owned(),
+            _ => count.to_string(),
+        };
+        ctxt.error_spanned_by(
+            bars,
+            format!(
+                "a `reset_with` closure takes one parameter, the field as `&mut {}`, and this one \
+                 takes {takes}; write `|{}| ..`, and capture anything else it needs",
+                field.type_name(),
+                field.binding_name()
+            ),
+        );
     }
 }

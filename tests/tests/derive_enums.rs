@@ -198,3 +198,142 @@ fn create_is_the_default_variant_not_the_default_impl() {
     assert_eq!(Mode::create(), Mode::Idle);
     assert_eq!(Mode::default(), Mode::Running(1));
 }
+
+/// A `#[default]` variant whose field has no `Default` but is `Poolable`: arrays over 32 elements
+/// have no `Default`, so `create` and a reset that switches variants build the field with
+/// `Poolable::create()`.
+#[derive(Poolable, Debug, PartialEq)]
+enum Frame {
+    #[default]
+    Scratch([u8; 64]),
+    Done,
+}
+
+#[test]
+fn default_variant_field_without_default_is_created_by_poolable() {
+    assert_eq!(Frame::create(), Frame::Scratch([0; 64]));
+    let mut frame = Frame::Scratch([7; 64]);
+    frame.reset();
+    assert_eq!(frame, Frame::Scratch([0; 64]));
+    let mut frame = Frame::Done;
+    frame.reset();
+    assert_eq!(frame, Frame::Scratch([0; 64]));
+}
+
+/// A nested derived type with `#[pool(new = f)]` and no `Default`: the enum's default variant
+/// builds it with its own `create`, so it starts with the room `new` gives it.
+#[derive(Poolable, Debug, PartialEq)]
+#[pool(new = Lines::with_room)]
+struct Lines {
+    lines: Vec<String>,
+}
+
+impl Lines {
+    fn with_room() -> Self {
+        Lines {
+            lines: Vec::with_capacity(16),
+        }
+    }
+}
+
+#[derive(Poolable, Debug, PartialEq)]
+enum Document {
+    #[default]
+    Text {
+        lines: Lines,
+        words: Vec<String>,
+        title: Option<String>,
+    },
+    Binary(Vec<u8>),
+}
+
+#[test]
+fn default_variant_field_with_only_new_is_created_by_it() {
+    let Document::Text {
+        lines,
+        words,
+        title,
+    } = Document::create()
+    else {
+        panic!("expected Text");
+    };
+    assert!(lines.lines.is_empty() && lines.lines.capacity() >= 16);
+    assert!(words.is_empty());
+    assert_eq!(title, None);
+    let mut document = Document::Binary(vec![1, 2]);
+    document.reset();
+    assert!(matches!(&document, Document::Text { lines, .. } if lines.lines.capacity() >= 16));
+}
+
+/// A `#[derive(Reset)]` enum switching to a default variant whose field is `Poolable` only.
+#[derive(Reset, Debug, PartialEq)]
+enum Scratchpad {
+    #[default]
+    Buffer {
+        bytes: [u8; 40],
+        #[pool(skip)]
+        owner: Option<std::rc::Rc<str>>,
+    },
+    Idle,
+}
+
+#[test]
+fn reset_enum_switches_to_a_field_without_default() {
+    let mut pad = Scratchpad::Idle;
+    pad.reset();
+    assert_eq!(
+        pad,
+        Scratchpad::Buffer {
+            bytes: [0; 40],
+            owner: None
+        }
+    );
+}
+
+/// Fields that have `Default` are built with it, as before `Poolable::create` was a way out:
+/// types that are not `Poolable` (`Option`, tuples, non-`Send` or borrowed data in a `Reset`
+/// enum) keep working, and a type that is both is built by `Default`, not by its `new`.
+#[derive(Reset, Debug, PartialEq)]
+enum Borrowed<'a> {
+    #[default]
+    Words {
+        words: Vec<&'a str>,
+        shared: Vec<std::rc::Rc<str>>,
+        pair: (u8, Option<String>),
+        roomy: Roomy,
+    },
+    Done,
+}
+
+#[derive(Poolable, Default, Debug, PartialEq)]
+#[pool(new = Roomy::with_room)]
+struct Roomy {
+    bytes: Vec<u8>,
+}
+
+impl Roomy {
+    fn with_room() -> Self {
+        Roomy {
+            bytes: Vec::with_capacity(64),
+        }
+    }
+}
+
+#[test]
+fn fields_with_default_are_built_with_it() {
+    let text = String::from("a b");
+    let mut borrowed = Borrowed::Words {
+        words: text.split(' ').collect(),
+        shared: vec![std::rc::Rc::from("x")],
+        pair: (1, None),
+        roomy: Roomy::create(),
+    };
+    borrowed.reset();
+    assert!(matches!(&borrowed, Borrowed::Words { words, .. } if words.is_empty()));
+    let mut borrowed = Borrowed::Done;
+    borrowed.reset();
+    let Borrowed::Words { roomy, pair, .. } = &borrowed else {
+        panic!("expected Words");
+    };
+    assert_eq!((roomy.bytes.capacity(), pair), (0, &(0, None)));
+}

@@ -42,7 +42,7 @@ fn create(cont: &Container) -> (TokenStream, TokenStream) {
             let callee = f.callee(None);
             (output, quote_spanned!(at=> #callee()))
         }
-        Creation::Variant(variant) => (this, build_variant(variant)),
+        Creation::Variant(variant) => (this, build_variant(cont, variant)),
         Creation::Default => (this, helpers::create_default(cont.ident.span())),
     }
 }

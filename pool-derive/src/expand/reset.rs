@@ -44,8 +44,8 @@ fn reset_struct(fields: &[Field], krate: &TokenStream) -> TokenStream {
 }
 
 /// An enum that already is its `#[default]` variant resets that variant's fields in place,
-/// keeping their allocations; any other variant is replaced by the default one, built from
-/// `Default::default()` for each field.
+/// keeping their allocations; any other variant is replaced by the default one, built field by
+/// field (`Default::default()`, or `Poolable::create()` for a type without `Default`).
 fn reset_enum(cont: &Container, variants: &[Variant], krate: &TokenStream) -> TokenStream {
     // validate.rs reported an enum without `#[default]`; this runs only for valid input.
     let Some(default) = cont.default_variant() else {
@@ -69,7 +69,7 @@ fn reset_enum(cont: &Container, variants: &[Variant], krate: &TokenStream) -> To
     // With a single variant the value always is the default one: no other arm, which would be
     // unreachable.
     let other_arm = (variants.len() > 1).then(|| {
-        let build = build_variant(default);
+        let build = build_variant(cont, default);
         quote!(_ => *self = #build,)
     });
     quote! {
@@ -82,11 +82,15 @@ fn reset_enum(cont: &Container, variants: &[Variant], krate: &TokenStream) -> To
     }
 }
 
-/// `Self::Variant { a: Default::default(), .. }` in the variant's own style: the value a reset
-/// switches to, and the one `Poolable::create` makes for an enum.
-pub(super) fn build_variant(variant: &Variant) -> TokenStream {
+/// `Self::Variant { a: <built>, .. }` in the variant's own style, each field built as
+/// [`helpers::build_field`] says: the value a reset switches to, and the one `Poolable::create`
+/// makes for an enum.
+pub(super) fn build_variant(cont: &Container, variant: &Variant) -> TokenStream {
     let ident = variant.ident;
-    let values = variant.fields.iter().map(default_value);
+    let values = variant
+        .fields
+        .iter()
+        .map(|field| helpers::build_field(cont, field));
     match variant.style {
         Style::Named => {
             let members = variant.fields.iter().map(|field| &field.member);
@@ -149,7 +153,7 @@ fn reset_field(field: &Field, place: &Place, krate: &TokenStream) -> TokenStream
     let mut statements = match field.reset() {
         FieldReset::Skip => return TokenStream::new(),
         FieldReset::Default => {
-            let value = default_value(field);
+            let value = helpers::default_field(field.ty, field.end);
             quote_spanned!(field.end=> #at_field = #value;)
         }
         FieldReset::With(with) => call_reset_with(with, field, place),
@@ -193,9 +197,4 @@ fn call_reset_with(f: &Callable, field: &Field, place: &Place) -> TokenStream {
     quote_spanned! {at=>
         let _: #unit = #callee(#arg);
     }
-}
-
-/// `Default::default()` for a field, spanned at the field's type.
-fn default_value(field: &Field) -> TokenStream {
-    helpers::default_field(field.ty, field.end)
 }

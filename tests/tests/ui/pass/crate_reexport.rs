@@ -21,6 +21,15 @@ struct Legacy {
     id: u64,
 }
 
+// The default variant's array is built with `Poolable::create`, named through the re-export.
+#[derive(Poolable)]
+#[pool(crate = framework::pooling)]
+enum Frame {
+    #[default]
+    Scratch([u8; 40]),
+    Done,
+}
+
 fn main() {
     let mut task = Task::create();
     task.data.push(1);
@@ -28,4 +37,7 @@ fn main() {
     let _pooled = Task::pool().get();
     let mut legacy = Legacy { id: 3 };
     legacy.reset();
+    let mut frame = Frame::Done;
+    frame.reset();
+    let _ = Frame::create();
 }

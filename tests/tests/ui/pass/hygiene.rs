@@ -27,6 +27,15 @@ mod shadow {
     pub mod __pool {}
     pub fn reset_with() {}
     pub fn create() {}
+
+    // A blanket `build` method for every type: the method call the derive makes to build an
+    // enum's default variant must not pick it up.
+    pub trait Build {
+        fn build(&self) -> u8 {
+            0
+        }
+    }
+    impl<T: ?::core::marker::Sized> Build for T {}
 }
 
 mod user {
@@ -106,6 +115,14 @@ mod user {
         Closed,
     }
 
+    // Built with `Poolable::create`: arrays over 32 elements have no `Default`.
+    #[derive(::pool_core::Poolable)]
+    pub enum Frame {
+        #[default]
+        Scratch([u8; 40], #[pool(skip)] ::std::option::Option<u8>),
+        Done,
+    }
+
     pub fn use_them() {
         let _ = Task::pool().get();
         let mut body = <Body as ::pool_core::Poolable>::create();
@@ -114,6 +131,8 @@ mod user {
         ::pool_core::Reset::reset(&mut slot);
         let _ = <Made as ::pool_core::Poolable>::create();
         let _ = <Message as ::pool_core::Poolable>::create();
+        let mut frame = Frame::Done;
+        ::pool_core::Reset::reset(&mut frame);
     }
 }
 
