@@ -1,17 +1,19 @@
 //! [`Cache`]: one thread's private stock of idle values for one pool, reachable by others.
 //!
 //! The owner thread gets and returns through [`Cache::pop_fast`] and [`Cache::push_fast`]: a
-//! pop or a push with no lock and no atomic operation but the cache's own [`Claim`]. Anything
+//! pop or a push under the owner's [`Claim`], two plain stores and a load, with no lock and no
+//! read-modify-write. Anything
 //! more (refilling, spilling, reserving slots, catching up with a trim) happens under a
 //! [`Held`] claim in `shared.rs`, and so do other threads reaching in: a trim, a clear, a
 //! dropped pool, a `stats()`, a get stealing values or a return looking for a slot.
 
 use std::ops::{Deref, DerefMut};
 
-use crate::claim::{Claim, Hint};
+use crate::barrier;
+use crate::claim::{Claim, Hint, Holder};
 use crate::generation::Generation;
 use crate::stats::{LocalCounts, Origin};
-use crate::sync::{MutPtr, UnsafeCell};
+use crate::sync::{Arc, MutPtr, UnsafeCell};
 
 /// A thread's cache for one pool.
 #[derive(Debug)]
@@ -21,7 +23,7 @@ pub(crate) struct Cache<T> {
 }
 
 // SAFETY: `data` is only reached through the claim, which one thread holds at a time and whose
-// swap/release pair orders each holder after the last; the values in it are `Send`.
+// protocol orders each holder after the last (`claim.rs`); the values in it are `Send`.
 unsafe impl<T: Send> Sync for Cache<T> {}
 // SAFETY: as above; a cache moves between threads only inside an `Arc`.
 unsafe impl<T: Send> Send for Cache<T> {}
@@ -55,38 +57,112 @@ impl<T> Cache<T> {
     }
 
     /// The fast get: an idle value, unless the cache is empty or another thread holds it.
+    ///
+    /// # Safety
+    ///
+    /// As [`Cache::try_hold_own`].
     #[inline]
-    pub(crate) fn pop_fast(&self) -> Option<Box<T>> {
-        let mut held = self.try_hold()?;
+    pub(crate) unsafe fn pop_fast(&self) -> Option<Box<T>> {
+        // SAFETY: the caller's contract.
+        Self::pop_held(unsafe { self.try_hold_own() }?)
+    }
+
+    /// The fast return: keeps `value` in a reserved slot, or hands it back (no slot, or another
+    /// thread holds the cache).
+    ///
+    /// # Safety
+    ///
+    /// As [`Cache::try_hold_own`].
+    #[inline]
+    pub(crate) unsafe fn push_fast(&self, value: Box<T>, origin: Origin) -> Result<(), Box<T>> {
+        // SAFETY: the caller's contract.
+        match unsafe { self.try_hold_own() } {
+            Some(mut held) => held.push(value, origin),
+            None => Err(value),
+        }
+    }
+
+    /// [`Cache::pop_fast`] where the system has no asymmetric barrier, whose fast claim always
+    /// fails: the owner's claim with a full fence ([`Claim::try_hold_own_fenced`]).
+    ///
+    /// # Safety
+    ///
+    /// As [`Cache::try_hold_own`].
+    pub(crate) unsafe fn pop_fenced(&self) -> Option<Box<T>> {
+        // SAFETY: the caller's contract.
+        let held = unsafe { self.claim.try_hold_own_fenced() }.then(|| self.held(Holder::Owner));
+        Self::pop_held(held?)
+    }
+
+    /// [`Cache::push_fast`] where the system has no asymmetric barrier, as [`Cache::pop_fenced`].
+    ///
+    /// # Safety
+    ///
+    /// As [`Cache::try_hold_own`].
+    pub(crate) unsafe fn push_fenced(&self, value: Box<T>, origin: Origin) -> Result<(), Box<T>> {
+        // SAFETY: the caller's contract.
+        if unsafe { self.claim.try_hold_own_fenced() } {
+            self.held(Holder::Owner).push(value, origin)
+        } else {
+            Err(value)
+        }
+    }
+
+    #[inline]
+    fn pop_held(mut held: Held<'_, T>) -> Option<Box<T>> {
         let value = held.values.pop()?;
         held.counts.reused += 1;
         Some(value)
     }
 
-    /// The fast return: keeps `value` in a reserved slot, or hands it back (no slot, or another
-    /// thread holds the cache).
+    /// The owner's fast claim on its own cache, unless a visitor holds it or has been in.
+    ///
+    /// # Safety
+    ///
+    /// As [`Claim::try_hold_own`]: only the thread that owns this cache may call it, and not
+    /// while it holds the claim.
     #[inline]
-    pub(crate) fn push_fast(&self, value: Box<T>, origin: Origin) -> Result<(), Box<T>> {
-        let Some(mut held) = self.try_hold() else {
-            return Err(value);
-        };
-        held.push(value, origin)
+    pub(crate) unsafe fn try_hold_own(&self) -> Option<Held<'_, T>> {
+        // SAFETY: the caller's contract.
+        unsafe { self.claim.try_hold_own() }.then(|| self.held(Holder::Owner))
     }
 
-    /// The cache, if no other thread holds it.
-    #[inline]
-    pub(crate) fn try_hold(&self) -> Option<Held<'_, T>> {
-        self.claim.try_hold().then(|| Held {
-            claim: &self.claim,
-            data: self.data.get_mut(),
-        })
+    /// The owner's claim on its own cache, once a visitor that holds it lets go.
+    ///
+    /// # Safety
+    ///
+    /// As [`Cache::try_hold_own`].
+    pub(crate) unsafe fn hold_own(&self) -> Held<'_, T> {
+        // SAFETY: the caller's contract.
+        unsafe { self.claim.hold_own() };
+        self.held(Holder::Owner)
     }
 
-    /// The cache, once the thread that holds it lets go.
+    /// The cache, from any thread, once whoever holds it lets go.
     pub(crate) fn hold(&self) -> Held<'_, T> {
         self.claim.hold();
+        self.held(Holder::Visitor)
+    }
+
+    /// Every cache of `caches` at once, from any thread, for a snapshot: each lock taken, then
+    /// one barrier for all, then each owner waited for.
+    pub(crate) fn hold_all<'a>(caches: &'a [Arc<Cache<T>>]) -> Vec<Held<'a, T>> {
+        caches.iter().for_each(|cache| cache.claim.lock());
+        barrier::heavy();
+        caches
+            .iter()
+            .map(|cache| {
+                cache.claim.wait_for_owner();
+                cache.held(Holder::Visitor)
+            })
+            .collect()
+    }
+
+    #[inline]
+    fn held(&self, holder: Holder) -> Held<'_, T> {
         Held {
             claim: &self.claim,
+            holder,
             data: self.data.get_mut(),
         }
     }
@@ -100,6 +176,7 @@ impl<T> Cache<T> {
 /// A held claim on a cache: the only way to its data. Gives the claim back on drop.
 pub(crate) struct Held<'a, T> {
     claim: &'a Claim,
+    holder: Holder,
     data: MutPtr<CacheData<T>>,
 }
 
@@ -146,6 +223,6 @@ impl<T> Drop for Held<'_, T> {
     #[inline]
     fn drop(&mut self) {
         let (len, reserved) = (self.values.len(), self.reserved);
-        self.claim.give_back(len, reserved);
+        self.claim.give_back(self.holder, len, reserved);
     }
 }

@@ -2,21 +2,46 @@
 //!
 //! Every operation on a cache, the owner's fast get and return included, holds its claim, so a
 //! cache is never out of reach: `trim`, `clear`, `stats`, a dropped pool, and another thread's
-//! get or return can take values and slots from the cache of a thread that is parked. Taking
-//! the claim is one `swap` on a line the owner already has; giving it back is the release store
-//! the operation needs anyway, and it publishes the cache's length and reserved slots so other
-//! threads can see, without taking the claim, whether reaching in is worth it.
+//! get or return can take values and slots from the cache of a thread that is parked.
+//!
+//! The claim is biased towards the owner, which holds it millions of times a second while
+//! visitors come rarely. The owner holds it with plain stores: it marks itself busy, runs the
+//! light half of an asymmetric barrier (a compiler fence) and checks that no visitor holds the
+//! lock. A visitor takes the lock with a compare-exchange, runs the heavy half (a process-wide
+//! barrier, see `barrier.rs`), then waits until the owner is not busy. Either the owner sees the
+//! lock taken, or the visitor sees the owner busy: never neither. So the owner's fast path has no
+//! locked instruction, which on x86 would stop every later memory access from overlapping the
+//! cache misses before it.
+//!
+//! Giving the claim back publishes what the cache holds, its length and reserved slots, so other
+//! threads can see, without taking the claim, whether reaching in is worth it: the owner in its
+//! busy word, a visitor in the lock word (marked visited, which sends the owner's next operation
+//! the slow way once, to clear the mark).
 
-use crate::sync::{yield_now, AtomicUsize, Ordering};
+use crate::barrier;
+use crate::sync::{fence, yield_now, AtomicUsize, Ordering};
 
-/// The claim word: [`HELD`] while a thread holds the cache, otherwise a [`Hint`] of its contents
-/// (`reserved << FIELD | len`, both at most 64, so never `HELD`).
+/// A cache's claim: the owner's busy word and the visitors' lock.
 #[derive(Debug)]
 pub(crate) struct Claim {
-    word: AtomicUsize,
+    /// Written by the owner thread only: [`BUSY`] while it holds the cache, otherwise the
+    /// [`Hint`] it left (or an empty one, while it waits for a visitor).
+    state: AtomicUsize,
+    /// [`FREE`] (or [`FENCED`], without an asymmetric barrier); [`HELD`] by a visitor, or by
+    /// the owner clearing a visit; or free with the [`VISITED`] mark and the [`Hint`] the last
+    /// visitor left.
+    lock: AtomicUsize,
 }
 
+const BUSY: usize = usize::MAX;
+const FREE: usize = 0;
 const HELD: usize = usize::MAX;
+/// The lock word's mark of a visit since the owner last held the cache; the bits below it are
+/// the visitor's hint.
+const VISITED: usize = 1 << (usize::BITS - 1);
+/// The free lock where there is no asymmetric barrier: the owner must claim with a real fence
+/// ([`Claim::try_hold_own_fenced`]). A visit marks it [`VISITED`] as it does [`FREE`].
+const FENCED: usize = 1 << (usize::BITS - 2);
 /// How long a waiter spins before it yields its core: a claim is held for a pop or a push, or at
 /// most one batch moved under the depot's lock.
 const SPINS_BEFORE_YIELD: u32 = 200;
@@ -38,86 +63,203 @@ impl Hint {
     pub(crate) fn empty_slots(self) -> usize {
         self.reserved - self.len
     }
+
+    fn encode(len: usize, reserved: usize) -> usize {
+        debug_assert!(len <= reserved && reserved <= MASK);
+        (reserved << FIELD) | len
+    }
+
+    fn decode(word: usize) -> Hint {
+        Hint {
+            len: word & MASK,
+            reserved: (word >> FIELD) & MASK,
+        }
+    }
+}
+
+/// Who holds a claim, which decides how it is given back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Holder {
+    /// The cache's own thread, through its busy word.
+    Owner,
+    /// Any thread, the owner included, through the lock.
+    Visitor,
 }
 
 impl Claim {
+    /// A claim nobody holds. Where the system has no asymmetric barrier ([`barrier::available`]
+    /// is false) the lock is [`FENCED`] when free, so the owner's fast claim always fails and
+    /// the owner claims with [`Claim::try_hold_own_fenced`] instead.
     pub(crate) fn new() -> Self {
         Claim {
-            word: AtomicUsize::new(0),
+            state: AtomicUsize::new(Hint::encode(0, 0)),
+            lock: AtomicUsize::new(free()),
         }
     }
 
-    /// Takes the claim if nobody holds it. Never waits.
-    #[inline]
-    pub(crate) fn try_hold(&self) -> bool {
-        // A `swap` rather than a compare-exchange: over a held word it writes `HELD` again, which
-        // changes nothing. Acquire: the holder sees everything the last holder wrote to the cache
-        // before its release in `give_back`.
-        self.word.swap(HELD, Ordering::Acquire) != HELD
+    /// The owner's fast claim: succeeds unless a visitor holds the lock or has left its mark
+    /// (or the system has no asymmetric barrier: see [`Claim::new`]). Never waits.
+    ///
+    /// # Safety
+    ///
+    /// Only the cache's own thread may call it (the busy word has one writer), and not while
+    /// it holds the claim.
+    #[inline(always)]
+    pub(crate) unsafe fn try_hold_own(&self) -> bool {
+        self.state.store(BUSY, Ordering::Relaxed);
+        barrier::light();
+        // A visitor's writes to the cache are published by its release store of the lock, with
+        // the `VISITED` mark; this load returns `FREE` only if no visitor came since the owner
+        // last cleared the mark, so it needs no acquire.
+        if self.lock.load(Ordering::Relaxed) == FREE {
+            return true;
+        }
+        self.step_aside();
+        false
     }
 
-    /// Takes the claim, waiting for the thread that holds it. A holder keeps it for a bounded
-    /// time: it runs no user code, waits for no other claim, and takes only the depot's lock.
-    pub(crate) fn hold(&self) {
-        // Waits reading, not swapping: a waiter's swaps would only write `HELD` over `HELD`,
-        // but they would keep the line bouncing between the cores.
+    /// The owner's claim where there is no asymmetric barrier: [`Claim::try_hold_own`] with a
+    /// full fence, pairing with the visitor's, which is a fence too then. Never waits.
+    ///
+    /// # Safety
+    ///
+    /// As [`Claim::try_hold_own`].
+    #[inline]
+    pub(crate) unsafe fn try_hold_own_fenced(&self) -> bool {
+        self.state.store(BUSY, Ordering::Relaxed);
+        fence(Ordering::SeqCst);
+        // As in `try_hold_own`: a visitor leaves its mark, which the slow path clears.
+        if self.lock.load(Ordering::Relaxed) == FENCED {
+            return true;
+        }
+        self.step_aside();
+        false
+    }
+
+    /// The owner's claim when the fast one failed: waits for a visitor holding the lock, and
+    /// clears a visit's mark.
+    ///
+    /// # Safety
+    ///
+    /// As [`Claim::try_hold_own`].
+    pub(crate) unsafe fn hold_own(&self) {
+        let free = free();
         let mut spins = 0_u32;
         loop {
-            let word = self.peek();
-            if word != HELD
+            self.state.store(BUSY, Ordering::Relaxed);
+            if free == FREE {
+                barrier::light();
+            } else {
+                fence(Ordering::SeqCst);
+            }
+            let lock = self.lock.load(Ordering::Relaxed);
+            if lock == free {
+                return;
+            }
+            // Acquire: the visitor's writes to the cache. Release: a visitor that takes the lock
+            // after this sees the owner busy, barrier or not.
+            if lock != HELD
                 && self
-                    .word
-                    .compare_exchange(word, HELD, Ordering::Acquire, Ordering::Relaxed)
+                    .lock
+                    .compare_exchange(lock, free, Ordering::AcqRel, Ordering::Relaxed)
                     .is_ok()
             {
                 return;
             }
-            // Whoever holds it is mid-operation on another core, done within a few hundred
-            // cycles: spin that long. Past it the holder was preempted: give up the core to it.
-            if spins < SPINS_BEFORE_YIELD && !cfg!(loom) {
-                spins += 1;
-                std::hint::spin_loop();
-            } else {
-                yield_now();
+            self.step_aside();
+            while self.lock.load(Ordering::Relaxed) == HELD {
+                wait(&mut spins);
             }
         }
     }
 
-    /// The word now, for a waiter.
-    #[cfg(not(loom))]
-    fn peek(&self) -> usize {
-        self.word.load(Ordering::Relaxed)
+    /// The owner backs off from a lock a visitor holds: not busy, so the visitor can go on.
+    #[inline(always)]
+    fn step_aside(&self) {
+        // Release: the owner's writes of its last operation, for the visitor that reads this.
+        self.state.store(Hint::encode(0, 0), Ordering::Release);
     }
 
-    /// The word now, for a waiter. loom lets a relaxed load in a loop return a stale value
-    /// for ever, and counts every write as progress, so under loom a waiter reads with a
-    /// compare-exchange that cannot succeed: it reads the latest value and writes nothing.
-    #[cfg(loom)]
-    fn peek(&self) -> usize {
-        const NEVER: usize = HELD - 1;
-        match self
-            .word
-            .compare_exchange(NEVER, NEVER, Ordering::Relaxed, Ordering::Relaxed)
-        {
-            Ok(word) | Err(word) => word,
+    /// Takes the claim from any thread, the owner's included, waiting for its holder: a holder
+    /// keeps it for a bounded time (it runs no user code, waits for no other claim, and takes
+    /// only the depot's lock).
+    pub(crate) fn hold(&self) {
+        self.lock();
+        // Either the owner's next claim sees the lock held, or this sees the owner busy.
+        barrier::heavy();
+        self.wait_for_owner();
+    }
+
+    /// The first step of [`Claim::hold`]: takes the lock, which keeps other visitors out and
+    /// turns the owner's next claim away. The claim is held once a [`barrier::heavy`] has run
+    /// after this, and then [`Claim::wait_for_owner`]; a snapshot runs one barrier for many.
+    pub(crate) fn lock(&self) {
+        let mut spins = 0_u32;
+        loop {
+            // Waits reading, not swapping, so the line does not bounce between the cores.
+            let lock = self.lock.load(Ordering::Relaxed);
+            if lock != HELD
+                && self
+                    .lock
+                    .compare_exchange(lock, HELD, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok()
+            {
+                return;
+            }
+            wait(&mut spins);
+        }
+    }
+
+    /// The last step of [`Claim::hold`]: waits until the owner is not busy.
+    pub(crate) fn wait_for_owner(&self) {
+        let mut spins = 0_u32;
+        // Acquire: the owner's writes, published by its release store of a hint.
+        while self.state.load(Ordering::Acquire) == BUSY {
+            wait(&mut spins);
         }
     }
 
     /// Gives the claim back, publishing what the cache now holds.
-    #[inline]
-    pub(crate) fn give_back(&self, len: usize, reserved: usize) {
-        debug_assert!(len <= reserved && reserved <= MASK);
+    #[inline(always)]
+    pub(crate) fn give_back(&self, holder: Holder, len: usize, reserved: usize) {
+        let hint = Hint::encode(len, reserved);
         // Release: the next holder sees this holder's writes to the cache.
-        self.word
-            .store((reserved << FIELD) | len, Ordering::Release);
+        match holder {
+            Holder::Owner => self.state.store(hint, Ordering::Release),
+            Holder::Visitor => self.lock.store(free() | VISITED | hint, Ordering::Release),
+        }
     }
 
     /// What the cache held at its last release, or `None` while someone holds it.
     pub(crate) fn hint(&self) -> Option<Hint> {
-        let word = self.word.load(Ordering::Relaxed);
-        (word != HELD).then_some(Hint {
-            len: word & MASK,
-            reserved: word >> FIELD,
-        })
+        match self.lock.load(Ordering::Relaxed) {
+            HELD => None,
+            visited if visited & VISITED != 0 => Some(Hint::decode(visited)),
+            _ => match self.state.load(Ordering::Relaxed) {
+                BUSY => None,
+                state => Some(Hint::decode(state)),
+            },
+        }
+    }
+}
+
+/// The lock word when nobody holds it and no visitor has been in: [`FREE`], or [`FENCED`]
+/// where there is no asymmetric barrier.
+fn free() -> usize {
+    if barrier::available() {
+        FREE
+    } else {
+        FENCED
+    }
+}
+
+/// One round of waiting for a claim: the holder is mid-operation on another core, done within
+/// a few hundred cycles, so spin that long; past it the holder was preempted: give it the core.
+fn wait(spins: &mut u32) {
+    if *spins < SPINS_BEFORE_YIELD && !cfg!(loom) {
+        *spins += 1;
+        std::hint::spin_loop();
+    } else {
+        yield_now();
     }
 }

@@ -68,13 +68,18 @@
 //!
 //! # Safety and correctness
 //!
-//! The crate's `unsafe` code sits in four places, each block with a `// SAFETY:` comment:
+//! The crate's `unsafe` code sits in five places, each block with a `// SAFETY:` comment:
 //!
 //! - `registry.rs`, the thread-local table through which a get or a return finds this thread's
 //!   cache for a pool without a lock or a `RefCell` borrow: raw pointers to caches that the table
 //!   owns, indexed by the pool's id, which names at most one live pool at a time;
-//! - `cache.rs`, a cache's data behind its claim word: one thread at a time holds the claim (a
-//!   swap to take it, a release store to give it back), and only the holder reaches the data;
+//! - `cache.rs`, a cache's data behind its claim: one thread at a time holds the claim, and
+//!   only the holder reaches the data. The owner thread takes it with plain stores and a load,
+//!   other threads with a compare-exchange and a process-wide barrier (`claim.rs`);
+//! - `barrier.rs`, that barrier: on Linux the `membarrier(2)` system call, so the owner's get
+//!   and return need no locked instruction. Setting `POOL_CORE_NO_MEMBARRIER` in the
+//!   environment (for threads on isolated cores that must not be interrupted) makes owners
+//!   take their claims with a compare-exchange instead; other systems use fences;
 //! - `sync.rs`, the dereference of a cache's data pointer, whose caller holds the claim;
 //! - `guard.rs`, the guards' `ManuallyDrop` value, taken out exactly once.
 //!
@@ -88,6 +93,7 @@
 //! no-allocation promise; and the pool tests under Miri and AddressSanitizer.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod barrier;
 mod budget;
 mod builder;
 mod cache;

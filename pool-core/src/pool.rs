@@ -5,6 +5,7 @@ use std::mem;
 use std::sync::atomic::{AtomicUsize as StdAtomicUsize, Ordering::Relaxed};
 use std::sync::OnceLock;
 
+use crate::barrier;
 use crate::builder::PoolBuilder;
 use crate::cache::Cache;
 use crate::guard::{OwnedPooled, Pooled};
@@ -131,7 +132,8 @@ impl<T: Poolable> Pool<T> {
 
     /// A builder, to set `max_idle`, the function that makes new values and what to do with
     /// values that come back. (For a type that is not [`Poolable`], start from
-    /// [`PoolBuilder::new`] and give [`PoolBuilder::reset_with`].)
+    /// [`PoolBuilder::new`] and give [`PoolBuilder::reset_with`] and
+    /// [`PoolBuilder::create_with`], in either order.)
     ///
     /// ```
     /// use pool_core::Pool;
@@ -223,7 +225,8 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
     /// ```
     pub fn try_get(&self) -> Option<Pooled<'_, T, R>> {
         // SAFETY: as in `take`.
-        let fast = unsafe { registry::with_fast(self.index(), Cache::pop_fast) };
+        let fast =
+            unsafe { registry::with_fast(self.index(), |cache: &Cache<T>| cache.pop_fast()) };
         let value = fast.or_else(|| self.find(self.shared()))?;
         Some(Pooled::new(self, value))
     }
@@ -365,8 +368,9 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
     #[inline]
     fn take(&self) -> Box<T> {
         // SAFETY: `index` is `usize::MAX` until `shared` is made, then its index (see
-        // `shared`), and `shared` lives as long as this pool; `pop_fast` runs no user code.
-        match unsafe { registry::with_fast(self.index(), Cache::pop_fast) } {
+        // `shared`), and `shared` lives as long as this pool; `pop_fast` runs no user code and
+        // is given this thread's own cache.
+        match unsafe { registry::with_fast(self.index(), |cache: &Cache<T>| cache.pop_fast()) } {
             Some(value) => value,
             None => self.take_slow(),
         }
@@ -385,11 +389,23 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
     /// An idle value from anywhere but this thread's cache's fast path: that cache brought up
     /// to date and refilled from the depot, then other threads' caches.
     fn find(&self, shared: &Arc<Shared<T>>) -> Option<Box<T>> {
+        if !barrier::available() {
+            // Without an asymmetric barrier the fast claim always fails; this is the fast path.
+            // SAFETY: as in `take`; `pop_fenced` runs no user code and is given this thread's
+            // own cache.
+            let fenced =
+                unsafe { registry::with_fast(self.index(), |cache: &Cache<T>| cache.pop_fenced()) };
+            if fenced.is_some() {
+                return fenced;
+            }
+        }
         match registry::cache_for(shared) {
             Some(cache) => {
-                let found = shared.pop_or_refill(&mut cache.hold());
+                // SAFETY: `cache_for` gives this thread's own cache, which it does not hold.
+                let found = shared.pop_or_refill(&mut unsafe { cache.hold_own() });
                 if found.is_none() && shared.steal(Some(&cache)) {
-                    return shared.pop_or_refill(&mut cache.hold());
+                    // SAFETY: as above.
+                    return shared.pop_or_refill(&mut unsafe { cache.hold_own() });
                 }
                 found
             }
@@ -438,7 +454,8 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
     #[inline]
     fn keep(&self, value: Box<T>, origin: Origin) {
         let mut value = Some(value);
-        // SAFETY: as in `take`; `push_fast` runs no user code.
+        // SAFETY: as in `take`; `push_fast` runs no user code and is given this thread's own
+        // cache.
         unsafe {
             registry::with_fast(self.index(), |cache: &Cache<T>| {
                 let kept = cache.push_fast(value.take()?, origin);
@@ -458,6 +475,21 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
     /// returns racing this one).
     #[cold]
     fn keep_slow(&self, value: Box<T>, origin: Origin) {
+        let mut value = Some(value);
+        if !barrier::available() {
+            // Without an asymmetric barrier the fast claim always fails; this is the fast path.
+            // SAFETY: as in `take`; `push_fenced` runs no user code and is given this thread's
+            // own cache.
+            unsafe {
+                registry::with_fast(self.index(), |cache: &Cache<T>| {
+                    value = cache.push_fenced(value.take()?, origin).err();
+                    Some(())
+                })
+            };
+        }
+        let Some(value) = value else {
+            return;
+        };
         let shared = self.shared();
         let kept = if self.max_idle == 0 {
             Err(value)
@@ -481,7 +513,11 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
             Some(cache) => {
                 let mut value = value;
                 loop {
-                    match shared.push_making_room(&mut cache.hold(), value, origin) {
+                    // SAFETY: `cache_for` gives this thread's own cache, which it does not hold.
+                    // The claim is given back at the end of the statement, before any other.
+                    let kept =
+                        shared.push_making_room(&mut unsafe { cache.hold_own() }, value, origin);
+                    match kept {
                         Ok(()) => break Ok(()),
                         Err(back) => value = back,
                     }

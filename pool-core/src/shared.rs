@@ -11,6 +11,7 @@
 
 use crossbeam_utils::CachePadded;
 
+use crate::barrier;
 use crate::budget::Budget;
 use crate::cache::{Cache, CacheData, Held};
 use crate::claim::Hint;
@@ -61,6 +62,7 @@ pub(crate) struct Shared<T> {
 
 impl<T> Shared<T> {
     pub(crate) fn new(id: CacheId, max_idle: usize) -> Self {
+        barrier::prepare();
         let local_cap = (max_idle / 4).clamp(1, LOCAL_CAP).min(max_idle);
         Shared {
             id,
@@ -153,11 +155,13 @@ impl<T> Shared<T> {
         self.catch_up(&mut depot, held);
         if held.values.is_empty() {
             let moved = depot.pop_into(&mut held.values, self.batch);
-            held.reserved += moved;
-            // Slots beyond what the cache may hold go back.
-            let excess = held.reserved.saturating_sub(self.local_cap);
-            held.reserved -= excess;
-            self.budget.give(excess);
+            // The values bring their slots. The cache's empty slots go back to the budget: a
+            // thread that only takes (a producer handing values to others) would otherwise
+            // sit on the slots its values' returns need, and every return elsewhere would have
+            // to reach into this cache to take them back.
+            let empty = held.reserved;
+            held.reserved = moved;
+            self.budget.give(empty);
         }
         self.unlock(depot);
         held.pop()
@@ -279,8 +283,10 @@ impl<T> Shared<T> {
 
     /// Runs `f` on every cache and then the depot as one snapshot: every claim is held until the
     /// depot has been read, so no value moving between a cache and the depot meanwhile is
-    /// counted twice or not at all, and a retiring cache (which needs the list) is seen whole. Owners whose cache is held wait for the snapshot (a few
-    /// hundred nanoseconds a cache): for `idle` and `stats`, which read, and change nothing.
+    /// counted twice or not at all, and a retiring cache (which needs the list) is seen whole.
+    /// The claims are taken together, with one process-wide barrier for all of them. Owners
+    /// whose cache is held wait for the snapshot (a few hundred nanoseconds a cache): for
+    /// `idle` and `stats`, which read, and change nothing.
     ///
     /// Holding several claims is safe here: the list stays locked, so no other thread holds
     /// more than one, and the holder of any claim waits at most for the depot's lock, which this
@@ -292,14 +298,12 @@ impl<T> Shared<T> {
         end: impl FnOnce(S, &Depot<T>) -> R,
     ) -> R {
         let caches = lock(&self.caches);
-        let mut held = Vec::with_capacity(caches.len());
-        for cache in caches.iter() {
-            let mut claim = cache.hold();
+        let mut held = Cache::hold_all(&caches);
+        for claim in &mut held {
             let mut depot = self.lock();
-            self.catch_up(&mut depot, &mut claim);
+            self.catch_up(&mut depot, claim);
             self.unlock(depot);
-            f(&mut state, &claim);
-            held.push(claim);
+            f(&mut state, claim);
         }
         let depot = self.lock();
         let result = end(state, &depot);

@@ -8,9 +8,12 @@ pub(crate) use std::sync::{
     Arc, Mutex, MutexGuard,
 };
 
+#[cfg(not(loom))]
+pub(crate) use std::sync::atomic::fence;
+
 #[cfg(loom)]
 pub(crate) use loom::sync::{
-    atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering},
+    atomic::{fence, AtomicBool, AtomicU64, AtomicUsize, Ordering},
     Arc, Mutex, MutexGuard,
 };
 
