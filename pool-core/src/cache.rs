@@ -10,7 +10,7 @@
 use std::ops::{Deref, DerefMut};
 
 use crate::barrier;
-use crate::claim::{Claim, Hint, Holder};
+use crate::claim::{Ask, Asked, Claim, Hint, Holder};
 use crate::generation::Generation;
 use crate::stats::{LocalCounts, Origin};
 use crate::sync::{Arc, MutPtr, UnsafeCell};
@@ -134,8 +134,10 @@ impl<T> Cache<T> {
     /// As [`Cache::try_hold_own`].
     pub(crate) unsafe fn hold_own(&self) -> Held<'_, T> {
         // SAFETY: the caller's contract.
-        unsafe { self.claim.hold_own() };
-        self.held(Holder::Owner)
+        let asked = unsafe { self.claim.hold_own() };
+        let mut held = self.held(Holder::Owner);
+        held.asked = asked;
+        held
     }
 
     /// The cache, from any thread, once whoever holds it lets go.
@@ -163,8 +165,14 @@ impl<T> Cache<T> {
         Held {
             claim: &self.claim,
             holder,
+            asked: Asked::default(),
             data: self.data.get_mut(),
         }
+    }
+
+    /// Asks the owner to share (see [`Claim::ask`]); false if a visitor holds the cache now.
+    pub(crate) fn ask(&self, ask: Ask) -> bool {
+        self.claim.ask(ask)
     }
 
     /// What the cache held at its last release; `None` while a thread holds it.
@@ -177,6 +185,8 @@ impl<T> Cache<T> {
 pub(crate) struct Held<'a, T> {
     claim: &'a Claim,
     holder: Holder,
+    /// What visitors asked of the owner since it last held the cache (`Shared::share`).
+    pub(crate) asked: Asked,
     data: MutPtr<CacheData<T>>,
 }
 

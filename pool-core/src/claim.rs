@@ -42,6 +42,42 @@ const VISITED: usize = 1 << (usize::BITS - 1);
 /// The free lock where there is no asymmetric barrier: the owner must claim with a real fence
 /// ([`Claim::try_hold_own_fenced`]). A visit marks it [`VISITED`] as it does [`FREE`].
 const FENCED: usize = 1 << (usize::BITS - 2);
+/// The lock word's marks that a visitor asked the owner to share at its next operation
+/// ([`Claim::ask`]): free again, they send the owner's fast claim the slow way, which reports
+/// them ([`Claim::hold_own`]).
+const ASKED: usize = Ask::Slots.bit() | Ask::Values.bit();
+
+/// What a visitor asks an owner to share, rather than reach into its cache: a running owner
+/// gives it at its next operation, which costs far less than the visitor's barrier (an
+/// interrupt of every running thread).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ask {
+    /// The cache's empty slots, back to the budget, for a return.
+    Slots,
+    /// Half its values, to the depot, for a get.
+    Values,
+}
+
+impl Ask {
+    /// The ask's mark in the lock word.
+    const fn bit(self) -> usize {
+        match self {
+            Ask::Slots => 1 << (usize::BITS - 3),
+            Ask::Values => 1 << (usize::BITS - 4),
+        }
+    }
+}
+
+/// What visitors asked of an owner, reported when it next holds its cache.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Asked(usize);
+
+impl Asked {
+    /// Whether `ask` was asked.
+    pub(crate) fn contains(self, ask: Ask) -> bool {
+        self.0 & ask.bit() != 0
+    }
+}
 /// How long a waiter spins before it yields its core: a claim is held for a pop or a push, or at
 /// most one batch moved under the depot's lock.
 const SPINS_BEFORE_YIELD: u32 = 200;
@@ -142,7 +178,7 @@ impl Claim {
     /// # Safety
     ///
     /// As [`Claim::try_hold_own`].
-    pub(crate) unsafe fn hold_own(&self) {
+    pub(crate) unsafe fn hold_own(&self) -> Asked {
         let free = free();
         let mut spins = 0_u32;
         loop {
@@ -154,7 +190,7 @@ impl Claim {
             }
             let lock = self.lock.load(Ordering::Relaxed);
             if lock == free {
-                return;
+                return Asked::default();
             }
             // Acquire: the visitor's writes to the cache. Release: a visitor that takes the lock
             // after this sees the owner busy, barrier or not.
@@ -164,7 +200,7 @@ impl Claim {
                     .compare_exchange(lock, free, Ordering::AcqRel, Ordering::Relaxed)
                     .is_ok()
             {
-                return;
+                return Asked(lock & ASKED);
             }
             self.step_aside();
             while self.lock.load(Ordering::Relaxed) == HELD {
@@ -178,6 +214,30 @@ impl Claim {
     fn step_aside(&self) {
         // Release: the owner's writes of its last operation, for the visitor that reads this.
         self.state.store(Hint::encode(0, 0), Ordering::Release);
+    }
+
+    /// Asks the owner to share at its next operation; false if a visitor holds the cache now
+    /// (it is being reached into anyway). The ask is served once the owner's slow claim clears
+    /// it ([`Claim::hold_own`]), or a visitor takes the lock and does the work itself.
+    pub(crate) fn ask(&self, ask: Ask) -> bool {
+        let mut lock = self.lock.load(Ordering::Relaxed);
+        loop {
+            if lock == HELD {
+                return false;
+            }
+            if lock & ask.bit() != 0 {
+                return true;
+            }
+            match self.lock.compare_exchange_weak(
+                lock,
+                lock | ask.bit(),
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return true,
+                Err(now) => lock = now,
+            }
+        }
     }
 
     /// Takes the claim from any thread, the owner's included, waiting for its holder: a holder

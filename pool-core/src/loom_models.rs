@@ -138,6 +138,33 @@ fn a_get_steals_while_the_owner_works() {
 }
 
 #[test]
+fn a_return_asks_a_running_owner_for_its_empty_slots() {
+    // A return finds no free slot: the only one sits empty in a running thread's cache. The
+    // return asks that thread for it; whether the owner gives it back at its next operation
+    // or the return reaches in, the slot is counted once, and the pool ends with one idle
+    // value (the last operation is a return, which is dropped only if one is idle already).
+    loom::model(|| {
+        let pool = tag_pool(1); // one slot in all
+        let value = pool.get(); // made here, given back below
+        let worker = {
+            let pool = StdArc::clone(&pool);
+            thread::spawn(move || {
+                drop(pool.get()); // kept: this cache takes the only slot
+                let held = pool.get(); // the slot is empty now, and still this cache's
+                drop(pool.get()); // an empty cache's slow path, which answers an ask
+                drop(held);
+                exit_thread();
+            })
+        };
+        drop(value);
+        worker.join().unwrap();
+        exit_thread();
+        let stats = check_quiescent(&pool);
+        assert_eq!(stats.idle, 1, "{stats:?}");
+    });
+}
+
+#[test]
 fn stats_race_a_retiring_thread() {
     // A thread exits while another reads the stats: its cache's counts and values are seen
     // exactly once, in the cache or in the shared counters and depot, never both or neither.

@@ -399,19 +399,40 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
                 return fenced;
             }
         }
+        // This thread's cache through the fast table when it has one (no `RefCell` borrow, no
+        // `Arc` clone), else made and registered.
+        // SAFETY: as in `take`; `find_in` runs no user code, does not reach the table, and is
+        // given this thread's own cache.
+        let fast = unsafe {
+            registry::with_fast(self.index(), |cache: &Cache<T>| {
+                Some(Self::find_in(shared, cache))
+            })
+        };
+        if let Some(found) = fast {
+            return found;
+        }
         match registry::cache_for(shared) {
-            Some(cache) => {
-                // SAFETY: `cache_for` gives this thread's own cache, which it does not hold.
-                let found = shared.pop_or_refill(&mut unsafe { cache.hold_own() });
-                if found.is_none() && shared.steal(Some(&cache)) {
-                    // SAFETY: as above.
-                    return shared.pop_or_refill(&mut unsafe { cache.hold_own() });
-                }
-                found
-            }
+            // SAFETY: `cache_for` gives this thread's own cache.
+            Some(cache) => unsafe { Self::find_in(shared, &cache) },
             // A thread without a usable cache (it is exiting): the depot, then other caches.
             None => shared.pop_direct(),
         }
+    }
+
+    /// [`find`](Pool::find) in this thread's cache, `cache`: brought up to date and refilled
+    /// from the depot, then other threads' caches.
+    ///
+    /// # Safety
+    ///
+    /// `cache` is this thread's own cache, which it does not hold.
+    unsafe fn find_in(shared: &Shared<T>, cache: &Cache<T>) -> Option<Box<T>> {
+        // SAFETY: the caller's contract; each claim is given back at the end of its statement.
+        let found = shared.pop_or_refill(&mut unsafe { cache.hold_own() });
+        if found.is_none() && shared.steal(Some(cache)) {
+            // SAFETY: as above.
+            return shared.pop_or_refill(&mut unsafe { cache.hold_own() });
+        }
+        found
     }
 
     /// Makes a value for a get, and counts it handed out.
@@ -509,26 +530,50 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
         value: Box<T>,
         origin: Origin,
     ) -> Result<(), Box<T>> {
+        // This thread's cache through the fast table when it has one, as in `find`.
+        let mut value = Some(value);
+        // SAFETY: as in `take`; `keep_in` runs no user code, does not reach the table, and is
+        // given this thread's own cache.
+        let fast = unsafe {
+            registry::with_fast(self.index(), |cache: &Cache<T>| {
+                Some(Self::keep_in(shared, cache, value.take()?, origin))
+            })
+        };
+        if let Some(kept) = fast {
+            return kept;
+        }
+        let value = value.expect("`keep_in` takes the value only when it runs");
         match registry::cache_for(shared) {
-            Some(cache) => {
-                let mut value = value;
-                loop {
-                    // SAFETY: `cache_for` gives this thread's own cache, which it does not hold.
-                    // The claim is given back at the end of the statement, before any other.
-                    let kept =
-                        shared.push_making_room(&mut unsafe { cache.hold_own() }, value, origin);
-                    match kept {
-                        Ok(()) => break Ok(()),
-                        Err(back) => value = back,
-                    }
-                    // Slots taken back land in the budget, where another return may take them
-                    // first: go round again until none is free and none can be taken back.
-                    if shared.reclaim_slots(Some(&cache)) == 0 && !shared.any_free_slot() {
-                        break Err(value);
-                    }
-                }
-            }
+            // SAFETY: `cache_for` gives this thread's own cache.
+            Some(cache) => unsafe { Self::keep_in(shared, &cache, value, origin) },
             None => shared.push_direct(value, origin),
+        }
+    }
+
+    /// [`keep_anywhere`](Pool::keep_anywhere) in this thread's cache, `cache`.
+    ///
+    /// # Safety
+    ///
+    /// `cache` is this thread's own cache, which it does not hold.
+    unsafe fn keep_in(
+        shared: &Shared<T>,
+        cache: &Cache<T>,
+        mut value: Box<T>,
+        origin: Origin,
+    ) -> Result<(), Box<T>> {
+        loop {
+            // SAFETY: the caller's contract. The claim is given back at the end of the
+            // statement, before any other is taken.
+            let kept = shared.push_making_room(&mut unsafe { cache.hold_own() }, value, origin);
+            match kept {
+                Ok(()) => return Ok(()),
+                Err(back) => value = back,
+            }
+            // Slots taken back land in the budget, where another return may take them first:
+            // go round again until none is free and none can be taken back.
+            if shared.reclaim_slots(Some(cache)) == 0 && !shared.any_free_slot() {
+                return Err(value);
+            }
         }
     }
 

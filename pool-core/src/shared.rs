@@ -9,12 +9,14 @@
 //! holders wait for nothing, so a claim is held for a bounded time, which is what lets any
 //! thread wait for any claim.
 
+use std::time::{Duration, Instant};
+
 use crossbeam_utils::CachePadded;
 
 use crate::barrier;
 use crate::budget::Budget;
 use crate::cache::{Cache, CacheData, Held};
-use crate::claim::Hint;
+use crate::claim::{Ask, Asked, Hint};
 use crate::depot::Depot;
 use crate::generation::Age;
 use crate::id::CacheId;
@@ -24,6 +26,29 @@ use crate::trash::Trash;
 
 /// The most values a thread's private cache holds, whatever `max_idle` is.
 pub(crate) const LOCAL_CAP: usize = 64;
+
+/// How long a visitor waits for the owners it asked to share before it reaches into their
+/// caches: a running owner's next operation comes within nanoseconds, and reaching in costs a
+/// process-wide barrier (about 0.4 µs here) that interrupts every running thread.
+const ASK_WAIT: Duration = Duration::from_micros(2);
+
+/// Waits up to [`ASK_WAIT`] for `ready`; whether it turned true. Under loom, which cannot
+/// model time, it looks once.
+fn wait_for(ready: impl Fn() -> bool) -> bool {
+    if cfg!(loom) {
+        return ready();
+    }
+    let start = Instant::now();
+    loop {
+        if ready() {
+            return true;
+        }
+        if start.elapsed() >= ASK_WAIT {
+            return false;
+        }
+        std::hint::spin_loop();
+    }
+}
 
 /// The most slots a new depot reserves up front (8 bytes each).
 const MAX_DEPOT_RESERVE: usize = 4096;
@@ -143,6 +168,12 @@ impl<T> Shared<T> {
     /// A get's second step: this thread's cache, brought up to date, then a batch from the
     /// depot.
     pub(crate) fn pop_or_refill(&self, held: &mut Held<'_, T>) -> Option<Box<T>> {
+        let value = self.pop_or_refill_held(held);
+        self.share(held);
+        value
+    }
+
+    fn pop_or_refill_held(&self, held: &mut Held<'_, T>) -> Option<Box<T>> {
         if !self.behind(held) {
             if let Some(value) = held.pop() {
                 return Some(value);
@@ -189,7 +220,29 @@ impl<T> Shared<T> {
             let want = self.batch.min(self.local_cap - held.reserved);
             held.reserved += self.budget.take(want);
         }
-        held.push(value, origin)
+        let kept = held.push(value, origin);
+        self.share(held);
+        kept
+    }
+
+    /// An owner's answer to what visitors asked while it was away ([`Ask`]): its empty slots
+    /// back to the budget, half its values (up to a batch) to the depot. A visitor waits a
+    /// moment for this before it reaches into the cache itself.
+    fn share(&self, held: &mut Held<'_, T>) {
+        if held.asked.contains(Ask::Slots) {
+            let n = held.reserved - held.values.len();
+            held.reserved -= n;
+            self.budget.give(n);
+        }
+        if held.asked.contains(Ask::Values) && !held.values.is_empty() {
+            let mut depot = self.lock();
+            self.catch_up(&mut depot, held);
+            let n = held.values.len().div_ceil(2).min(self.batch);
+            depot.current.extend(held.values.drain(..n));
+            held.reserved -= n;
+            self.unlock(depot);
+        }
+        held.asked = Asked::default();
     }
 
     /// A get's third step: moves values from another thread's cache into the depot, where the
@@ -199,6 +252,8 @@ impl<T> Shared<T> {
     pub(crate) fn steal(&self, own: Option<&Cache<T>>) -> bool {
         let moved = self.visit_others(
             own,
+            Ask::Values,
+            || self.stored.load(Ordering::Relaxed) > 0,
             |hint| hint.map_or(true, |h| h.len > 0),
             |held, depot| {
                 let n = held.values.len().div_ceil(2).min(self.batch);
@@ -218,6 +273,8 @@ impl<T> Shared<T> {
     pub(crate) fn reclaim_slots(&self, own: Option<&Cache<T>>) -> usize {
         self.visit_others(
             own,
+            Ask::Slots,
+            || self.budget.free() > 0,
             |hint| hint.map_or(true, |h| h.empty_slots() > 0),
             |held, _| {
                 let n = held.reserved - held.values.len();
@@ -228,24 +285,46 @@ impl<T> Shared<T> {
         )
     }
 
-    /// Runs `f` on caches but `own` whose hint `worth` accepts, each held and brought up to
-    /// date under the depot's lock, until `f` moves something. Best effort: the list is read
-    /// one entry at a time, so a cache leaving it meanwhile may be skipped.
+    /// Gets what `ready` waits for from caches but `own` whose hint `worth` accepts. First it
+    /// asks their owners for it (`ask`) and waits a moment: a running owner shares at its next
+    /// operation, and `ready` turns true. Failing that (owners parked, or slow to come back), it
+    /// holds each cache in turn, brought up to date under the depot's lock, and runs `f` until
+    /// `f` moves something; returns what it moved (0 if the owners' sharing made `ready` true).
+    /// Best effort: the list is read one entry at a time, so a cache leaving it meanwhile may be
+    /// skipped.
     fn visit_others(
         &self,
         own: Option<&Cache<T>>,
+        ask: Ask,
+        ready: impl Fn() -> bool,
         worth: impl Fn(Option<Hint>) -> bool,
         mut f: impl FnMut(&mut Held<'_, T>, &mut Depot<T>) -> usize,
     ) -> usize {
-        for index in 0.. {
+        let others = |index: usize| {
             // One entry at a time: this allocates nothing, and never holds the list's lock
             // while waiting for a claim that a walk holding it may be waiting for too.
-            let Some(cache) = lock(&self.caches).get(index).cloned() else {
+            let cache = lock(&self.caches).get(index).cloned()?;
+            let skip = own.is_some_and(|own| std::ptr::eq(&*cache, own)) || !worth(cache.hint());
+            Some((!skip).then_some(cache))
+        };
+        let mut asked = false;
+        for index in 0.. {
+            match others(index) {
+                Some(Some(cache)) => asked |= cache.ask(ask),
+                Some(None) => {}
+                None => break,
+            }
+        }
+        if asked && wait_for(&ready) {
+            return 0;
+        }
+        for index in 0.. {
+            let Some(cache) = others(index) else {
                 return 0;
             };
-            if own.is_some_and(|own| std::ptr::eq(&*cache, own)) || !worth(cache.hint()) {
+            let Some(cache) = cache else {
                 continue;
-            }
+            };
             let mut held = cache.hold();
             let mut depot = self.lock();
             self.catch_up(&mut depot, &mut held);
