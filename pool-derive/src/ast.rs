@@ -118,6 +118,31 @@ pub(crate) enum Build {
     DefaultOrCreate,
 }
 
+/// How the derive's `heap_bytes` counts a field.
+///
+/// Nothing here adds a bound: a type that compiled before still does, and a field the reset does
+/// not require to be `Reset` counts only if its type is `Reset` where the impl is written.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Count {
+    /// `<Type as Reset>::heap_bytes(&field)`, for a type the reset already requires to be
+    /// `Reset`: a field reset by its type's own `Reset` (checked at the field for a concrete type,
+    /// in the where-clause for one that names a type parameter), and any other field whose type
+    /// is written the same as one of those.
+    ByReset,
+    /// The type's `Reset::heap_bytes` if the type is `Reset` where the impl is written, else 0
+    /// (`expand::helpers::count_if_reset`), for a `skip`, `default` or `reset_with` field or a
+    /// field of an enum's other variants, whose type names no type or lifetime parameter, or is
+    /// a bare type parameter. So a `#[pool(skip)] file: File` counts 0, a skipped `Vec<u8>` its
+    /// capacity, and a field of type `U` counts where the bounds make `U: Reset`.
+    IfReset,
+    /// 0, for such a field whose type names a type or lifetime parameter otherwise
+    /// (`Vec<T>`, `Wrapper<'a>`). The choice `IfReset` makes is trait selection's, which does
+    /// not look at lifetimes: given an `impl<T: 'static> Reset for Wrapper<T>`, it would pick
+    /// `Reset::heap_bytes` for a `Wrapper<T>` whose `T` is not `'static`, and the impl would
+    /// stop compiling.
+    Zero,
+}
+
 impl<'a> Container<'a> {
     /// Builds the model, reporting bad attributes to `ctxt`; `None` for a union, reported too.
     pub(crate) fn from_ast(ctxt: &Ctxt, input: &'a DeriveInput, derive: Derive) -> Option<Self> {
@@ -206,6 +231,47 @@ impl<'a> Container<'a> {
             Build::Default
         } else {
             Build::DefaultOrCreate
+        }
+    }
+
+    /// How `heap_bytes` counts `field`, of `variant` for an enum (`None` for a struct).
+    pub(crate) fn count(&self, variant: Option<&Variant>, field: &Field) -> Count {
+        let in_place = variant.map_or(true, |variant| variant.default.is_some());
+        if (in_place && matches!(field.reset(), FieldReset::Reset)) || self.reset_requires(field.ty)
+        {
+            Count::ByReset
+        } else if !bound::names_type_or_lifetime_param(self.generics, field.ty)
+            || bound::is_type_param(self.generics, field.ty)
+        {
+            Count::IfReset
+        } else {
+            Count::Zero
+        }
+    }
+
+    /// Whether the reset requires `ty: Reset` already: a field it resets by its type's own
+    /// `Reset` has that type, written the same way.
+    fn reset_requires(&self, ty: &Type) -> bool {
+        let written = ty.to_token_stream().to_string();
+        self.reset_fields().iter().any(|field| {
+            matches!(field.reset(), FieldReset::Reset)
+                && field.ty.to_token_stream().to_string() == written
+        })
+    }
+
+    /// Whether `heap_bytes` counts some field [`Count::IfReset`], so the derive emits the
+    /// dispatch that does it.
+    pub(crate) fn counts_if_reset(&self) -> bool {
+        match &self.data {
+            Data::Struct(fields) => fields
+                .iter()
+                .any(|field| self.count(None, field) == Count::IfReset),
+            Data::Enum(variants) => variants.iter().any(|variant| {
+                variant
+                    .fields
+                    .iter()
+                    .any(|field| self.count(Some(variant), field) == Count::IfReset)
+            }),
         }
     }
 

@@ -243,6 +243,35 @@ pub(crate) fn mentions_type_param(generics: &Generics, ty: &Type) -> bool {
     mentions(ty, &type_params(generics))
 }
 
+/// Whether `ty` names a type or lifetime parameter, or `Self` of a type that has one: then
+/// whether it implements a trait can hang on what the parameters outlive, which trait
+/// selection in a method call does not look at (see `ast::Count`). Const parameters do not
+/// count: no impl can ask anything of them that selection does not check.
+pub(crate) fn names_type_or_lifetime_param(generics: &Generics, ty: &Type) -> bool {
+    let lifetimes = lifetime_params(generics);
+    let mut params = type_params(generics);
+    if !params.is_empty() || !lifetimes.is_empty() {
+        params.insert(Ident::new("Self", Span::call_site()));
+    }
+    mentions(ty, &params) || mentions_lifetime(ty.to_token_stream(), &lifetimes)
+}
+
+/// Whether `ty` is one of the type parameters itself (`T`, not `Vec<T>`), which implements a
+/// trait only where the impl's where-clause says so: no impl of a foreign trait covers a bare
+/// type parameter.
+pub(crate) fn is_type_param(generics: &Generics, ty: &Type) -> bool {
+    match ty {
+        // A type passed through `macro_rules!` as `$ty:ty` arrives in an invisible group.
+        Type::Group(group) => is_type_param(generics, &group.elem),
+        Type::Paren(paren) => is_type_param(generics, &paren.elem),
+        Type::Path(path) if path.qself.is_none() => path
+            .path
+            .get_ident()
+            .is_some_and(|ident| generics.type_params().any(|param| param.ident == *ident)),
+        _ => false,
+    }
+}
+
 /// Whether `ty` mentions one of `params` anywhere (`Vec<T>`, `[T; 4]`, `<T as Tr>::Out`).
 /// A token walk: conservative, a false positive only adds a predicate that holds anyway.
 fn mentions(ty: &Type, params: &HashSet<Ident>) -> bool {

@@ -14,6 +14,11 @@
 //!   except a `default` field and, in a generic enum, a field whose type names a type parameter,
 //!   which are always built with `Default::default()`.
 //!
+//! Both derives also write `Reset::heap_bytes`, the heap memory a value holds, as the sum over
+//! every field: a field with an option, or of an enum's other variant, counts too, by its type's
+//! `heap_bytes` if its type is `Reset` and `0` otherwise, with no bound added for it (a type that
+//! names a generic parameter counts only where that is certain; see the reference).
+//!
 //! ```
 //! use pool_core::{Poolable, Reset};
 //!
@@ -33,6 +38,10 @@
 //! task.reset();
 //! assert_eq!((task.id, task.data.len(), task.tags.len()), (0, 0, 1));
 //! assert!(task.data.capacity() <= 4096);
+//! // The buffers kept: `data`'s bytes, and `tags`' own buffer (a `Vec` does not look into its
+//! // elements, which a reset usually leaves none of).
+//! let tags = task.tags.capacity() * std::mem::size_of::<String>();
+//! assert_eq!(task.heap_bytes(), task.data.capacity() + tags);
 //! ```
 //!
 //! [attribute reference]: https://docs.rs/pool-core/latest/pool_core/attributes/index.html
@@ -66,7 +75,8 @@ use syn::{parse_macro_input, DeriveInput};
 use crate::ast::Derive;
 
 /// Derives `pool_core::Reset`: `reset` resets every field by its own `Reset`, keeping its
-/// allocations, unless a `#[pool(..)]` option says otherwise (see the [attribute reference]).
+/// allocations, unless a `#[pool(..)]` option says otherwise, and `heap_bytes` sums what every
+/// field holds (see the [attribute reference]).
 ///
 /// [attribute reference]: https://docs.rs/pool-core/latest/pool_core/attributes/index.html
 #[proc_macro_derive(Reset, attributes(pool, default))]
@@ -77,8 +87,8 @@ pub fn derive_reset(input: TokenStream) -> TokenStream {
 
 /// Derives `pool_core::Poolable` and `pool_core::Reset`: `create` calls `Default::default()`,
 /// or the function of `#[pool(new = f)]`, or builds an enum's `#[default]` variant, each field
-/// with `Default::default()` or, for a type without `Default`, `Poolable::create()` (see the
-/// [attribute reference]).
+/// with `Default::default()` or, for a type without `Default`, `Poolable::create()`; `Reset` is
+/// derived as `#[derive(Reset)]` does (see the [attribute reference]).
 ///
 /// [attribute reference]: https://docs.rs/pool-core/latest/pool_core/attributes/index.html
 #[proc_macro_derive(Poolable, attributes(pool, default))]

@@ -261,6 +261,78 @@ fn quoted_reset_with_is_refused_with_stub_impls() {
     ));
 }
 
+#[test]
+fn heap_bytes_counts_skipped_and_generic_fields() {
+    insta::assert_snapshot!(expand(
+        Derive::Reset,
+        quote! {
+            struct Scratch<'a, T, U> {
+                items: Vec<T>,
+                #[pool(skip)]
+                spare: Vec<T>,
+                #[pool(skip)]
+                file: File,
+                #[pool(skip)]
+                kept: U,
+                #[pool(default)]
+                fresh: Option<Vec<U>>,
+                #[pool(skip)]
+                name: &'a str,
+            }
+        }
+    ));
+}
+
+/// How `heap_bytes` counts each kind of field (`ast::Count`).
+#[test]
+fn heap_bytes_count_by_field_kind() {
+    use crate::ast::{Container, Count, Data};
+    use crate::ctxt::Ctxt;
+
+    let input: syn::DeriveInput = syn::parse_quote! {
+        enum Slot<'a, T, U, const N: usize> {
+            #[default]
+            Full {
+                reset: Vec<T>,
+                #[pool(skip)]
+                same_type: Vec<T>,
+                #[pool(skip)]
+                concrete: File,
+                #[pool(default)]
+                sized_by_const: [String; N],
+                #[pool(skip)]
+                bare: U,
+                #[pool(reset_with = f)]
+                inside: Option<U>,
+                #[pool(skip)]
+                borrowed: &'a str,
+                #[pool(skip)]
+                this: Box<Self>,
+            },
+            Other(String, U, Vec<U>, Vec<T>),
+        }
+    };
+    let ctxt = Ctxt::default();
+    let cont = Container::from_ast(&ctxt, &input, Derive::Reset).expect("an enum has a model");
+    ctxt.check().expect("valid input");
+    let Data::Enum(variants) = &cont.data else {
+        panic!("an enum");
+    };
+    let counts = |variant: &crate::ast::Variant| -> Vec<Count> {
+        let fields = variant.fields.iter();
+        fields
+            .map(|field| cont.count(Some(variant), field))
+            .collect()
+    };
+    use Count::{ByReset, IfReset, Zero};
+    assert_eq!(
+        counts(&variants[0]),
+        [ByReset, ByReset, IfReset, IfReset, IfReset, Zero, Zero, Zero]
+    );
+    assert_eq!(counts(&variants[1]), [IfReset, IfReset, Zero, ByReset]);
+    assert!(cont.counts_if_reset());
+}
+
 /// The docs link to pool-core's pages on docs.rs without a version: a fixed one (`/0.1/`) would
 /// keep pointing at that release after the next.
 #[test]

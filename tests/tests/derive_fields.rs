@@ -199,3 +199,65 @@ fn tuple_and_unit_structs() {
     Marker.reset();
     Empty {}.reset();
 }
+
+/// The sum of every field's own `heap_bytes`, written out field by field.
+fn fields_heap_bytes(e: &Everything) -> usize {
+    let numbers = [
+        e.unsigned.heap_bytes(),
+        e.signed.heap_bytes(),
+        e.size.heap_bytes(),
+        e.big.heap_bytes(),
+        e.float.heap_bytes(),
+        e.flag.heap_bytes(),
+        e.letter.heap_bytes(),
+        Reset::heap_bytes(&e.unit),
+        e.array.heap_bytes(),
+        e.nested_array.heap_bytes(),
+    ];
+    let collections = [
+        e.vec.heap_bytes(),
+        e.string.heap_bytes(),
+        e.deque.heap_bytes(),
+        e.list.heap_bytes(),
+        e.heap.heap_bytes(),
+        e.map.heap_bytes(),
+        e.set.heap_bytes(),
+        e.btree_map.heap_bytes(),
+        e.btree_set.heap_bytes(),
+        e.option.heap_bytes(),
+    ];
+    let wrappers = [
+        e.boxed.heap_bytes(),
+        e.boxed_slice.heap_bytes(),
+        e.tuple.heap_bytes(),
+        e.inner.heap_bytes(),
+        e.cell.heap_bytes(),
+        e.ref_cell.heap_bytes(),
+        e.mutex.heap_bytes(),
+        e.rw_lock.heap_bytes(),
+        e.atomic.heap_bytes(),
+        e.atomic_size.heap_bytes(),
+        e.atomic_flag.heap_bytes(),
+        e.duration.heap_bytes(),
+        e.wrapping.heap_bytes(),
+        e.phantom.heap_bytes(),
+    ];
+    numbers.iter().chain(&collections).chain(&wrappers).sum()
+}
+
+#[test]
+fn heap_bytes_is_the_sum_over_every_field() {
+    let mut e = Everything::default();
+    dirty(&mut e);
+    let dirty_bytes = e.heap_bytes();
+    assert_eq!(dirty_bytes, fields_heap_bytes(&e));
+    assert!(
+        dirty_bytes >= CAP * (4 + 1 + 1),
+        "vec, string and deque at least"
+    );
+    e.reset();
+    // The buffers stay; the trees and the list freed their nodes.
+    assert_eq!(e.heap_bytes(), fields_heap_bytes(&e));
+    assert_eq!(e.btree_map.heap_bytes() + e.list.heap_bytes(), 0);
+    assert!(e.heap_bytes() >= CAP * (4 + 1 + 1));
+}

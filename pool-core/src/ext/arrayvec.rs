@@ -1,6 +1,7 @@
 //! `arrayvec::ArrayVec` and `ArrayString`, fixed-capacity collections stored inline.
 //!
-//! No `Shrink`: their capacity is part of the type and owns no allocation.
+//! No `Shrink`: their capacity is part of the type and owns no allocation. For the same reason
+//! they keep `Reset::heap_bytes`'s default, `0`: their items are inline, part of the value.
 
 use ::arrayvec::{ArrayString, ArrayVec};
 

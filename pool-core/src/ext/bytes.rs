@@ -12,6 +12,13 @@ impl Reset for BytesMut {
     fn reset(&mut self) {
         self.clear();
     }
+
+    /// `capacity()`: what this handle can still use, which for a buffer whose front was split
+    /// off is less than the allocation it keeps alive.
+    #[inline]
+    fn heap_bytes(&self) -> usize {
+        self.capacity()
+    }
 }
 
 #[cfg_attr(docsrs, doc(cfg(feature = "bytes")))]

@@ -6,6 +6,7 @@ use std::hash::{BuildHasher, Hash};
 
 use ::hashbrown::{HashMap, HashSet, HashTable};
 
+use crate::reset::hash_table_bytes;
 use crate::{Poolable, Reset, Shrink};
 
 #[cfg_attr(docsrs, doc(cfg(feature = "hashbrown")))]
@@ -15,6 +16,12 @@ impl<K, V, S> Reset for HashMap<K, V, S> {
     #[inline]
     fn reset(&mut self) {
         self.clear();
+    }
+
+    /// A slot and its control byte for each entry there is room for, as for std's `HashMap`.
+    #[inline]
+    fn heap_bytes(&self) -> usize {
+        hash_table_bytes::<(K, V)>(self.capacity())
     }
 }
 
@@ -53,6 +60,12 @@ impl<T, S> Reset for HashSet<T, S> {
     fn reset(&mut self) {
         self.clear();
     }
+
+    /// A slot and its control byte for each entry there is room for, as for std's `HashMap`.
+    #[inline]
+    fn heap_bytes(&self) -> usize {
+        hash_table_bytes::<T>(self.capacity())
+    }
 }
 
 #[cfg_attr(docsrs, doc(cfg(feature = "hashbrown")))]
@@ -88,6 +101,12 @@ impl<T> Reset for HashTable<T> {
     #[inline]
     fn reset(&mut self) {
         self.clear();
+    }
+
+    /// A slot and its control byte for each entry there is room for, as for std's `HashMap`.
+    #[inline]
+    fn heap_bytes(&self) -> usize {
+        hash_table_bytes::<T>(self.capacity())
     }
 }
 

@@ -1,9 +1,11 @@
 //! `indexmap`'s `IndexMap` and `IndexSet`, hash tables that keep insertion order.
 
 use std::hash::{BuildHasher, Hash};
+use std::mem::size_of;
 
 use ::indexmap::{IndexMap, IndexSet};
 
+use crate::reset::hash_table_bytes;
 use crate::{Poolable, Reset, Shrink};
 
 #[cfg_attr(docsrs, doc(cfg(feature = "indexmap")))]
@@ -13,6 +15,13 @@ impl<K, V, S> Reset for IndexMap<K, V, S> {
     #[inline]
     fn reset(&mut self) {
         self.clear();
+    }
+
+    /// The entries, each stored with its hash, and the index table, a hash table of positions:
+    /// `capacity() * (size_of::<(usize, K, V)>() + size_of::<usize>() + 1)`.
+    #[inline]
+    fn heap_bytes(&self) -> usize {
+        index_bytes(self.capacity(), size_of::<(usize, K, V)>())
     }
 }
 
@@ -52,6 +61,13 @@ impl<T, S> Reset for IndexSet<T, S> {
     fn reset(&mut self) {
         self.clear();
     }
+
+    /// The entries, each stored with its hash, and the index table, a hash table of positions:
+    /// `capacity() * (size_of::<(usize, T)>() + size_of::<usize>() + 1)`.
+    #[inline]
+    fn heap_bytes(&self) -> usize {
+        index_bytes(self.capacity(), size_of::<(usize, T)>())
+    }
 }
 
 #[cfg_attr(docsrs, doc(cfg(feature = "indexmap")))]
@@ -79,4 +95,11 @@ impl<T, S> Shrink for IndexSet<T, S> {
         // one; `shrink_to` never grows either, and costs next to nothing on a cleared value.
         self.shrink_to(max_capacity);
     }
+}
+
+/// The estimate for an index map or set with room for `capacity` entries of `entry` bytes each
+/// (a key, or a key and its value, stored with its hash): the entries vector, and the index
+/// table, a hash table of positions.
+fn index_bytes(capacity: usize, entry: usize) -> usize {
+    capacity * entry + hash_table_bytes::<usize>(capacity)
 }

@@ -1,5 +1,7 @@
 //! `smallvec::SmallVec`, a vector that keeps its first items inline.
 
+use std::mem::size_of;
+
 use ::smallvec::{Array, SmallVec};
 
 use crate::{Poolable, Reset, Shrink};
@@ -11,6 +13,17 @@ impl<A: Array> Reset for SmallVec<A> {
     #[inline]
     fn reset(&mut self) {
         self.clear();
+    }
+
+    /// The heap buffer, `capacity() * size_of::<A::Item>()`, once the vector has spilled;
+    /// `0` while its items are inline, part of the value itself.
+    #[inline]
+    fn heap_bytes(&self) -> usize {
+        if self.spilled() {
+            self.capacity() * size_of::<A::Item>()
+        } else {
+            0
+        }
     }
 }
 

@@ -49,6 +49,12 @@ impl<T: Reset> Reset for Cursor<T> {
         self.get_mut().reset();
         self.set_position(0);
     }
+
+    /// The inner value's: a `Vec<u8>`'s capacity.
+    #[inline]
+    fn heap_bytes(&self) -> usize {
+        self.get_ref().heap_bytes()
+    }
 }
 
 #[diagnostic::do_not_recommend]

@@ -2,7 +2,9 @@
 //! derive routes a `Default` it needs through one, so the error names the mistake and the way
 //! out instead of a bare "the trait bound `Task: Default` is not satisfied". A field of an enum's
 //! `#[default]` variant that the derive builds with `Default` or, failing that, `Poolable` goes
-//! through a small dispatch ([`build_field`]) whose failure is reported the same way.
+//! through a small dispatch ([`build_field`]) whose failure is reported the same way. A field
+//! whose heap bytes count only if its type is `Reset` goes through another ([`count_if_reset`]),
+//! which cannot fail.
 //!
 //! They live in a module inside the derive's anonymous const, not in pool-core: a message then
 //! names no path into pool-core's sources and nothing of its hidden `__private` module, which
@@ -35,7 +37,11 @@ pub(super) fn module(cont: &Container) -> TokenStream {
     let (dispatch, dispatch_impls) = builds(Build::DefaultOrCreate)
         .then(|| (default_or_create_traits(), default_or_create_impls(cont)))
         .unzip();
-    if create.is_none() && field.is_none() && dispatch.is_none() {
+    let (heap, heap_impls) = cont
+        .counts_if_reset()
+        .then(|| (if_reset_traits(), if_reset_impls(cont)))
+        .unzip();
+    if create.is_none() && field.is_none() && dispatch.is_none() && heap.is_none() {
         return TokenStream::new();
     }
     quote! {
@@ -43,8 +49,10 @@ pub(super) fn module(cont: &Container) -> TokenStream {
             #create
             #field
             #dispatch
+            #heap
         }
         #dispatch_impls
+        #heap_impls
     }
 }
 
@@ -85,6 +93,22 @@ pub(super) fn build_field(cont: &Container, field: &Field) -> TokenStream {
             quote_spanned!(span=> <#ty as #module::BuildField<_>>::build_field(#how))
         }
     }
+}
+
+/// The heap bytes of a field counted [`Count::IfReset`](crate::ast::Count::IfReset), `field`
+/// being a `&Type` expression: `(&__pool::Heap::<Type>(field)).__pool_heap_bytes()`.
+///
+/// Autoref specialization, as in [`build_field`]: `Heap<T>` has `__pool_heap_bytes` where
+/// `T: Reset`, found first, and it returns `T::heap_bytes`; `&Heap<T>` has it for every `T`,
+/// found only when the first does not apply, and it returns 0. The method is chosen where the
+/// impl is written, so a type that names a type parameter is `Reset` there only if the impl's
+/// where-clause (the type's own bounds, and those inferred for the reset) says so; the derive
+/// adds no bound for it. The tokens take the field's location and the derive's hygiene, like
+/// `build_field`'s tag.
+pub(super) fn count_if_reset(ty: &Type, field: &TokenStream, span: Span) -> TokenStream {
+    let at = Span::call_site().located_at(span);
+    let module = respan(&quote!(__pool), at);
+    quote_spanned!(at=> (&#module::Heap::<#ty>(#field)).__pool_heap_bytes())
 }
 
 /// The type itself has `Default`: `create()` calls it.
@@ -190,6 +214,43 @@ fn default_or_create_impls(cont: &Container) -> TokenStream {
             #[inline]
             fn build_field(_: __pool::ByCreate) -> Self {
                 <T as #krate::Poolable>::create()
+            }
+        }
+    }
+}
+
+/// The wrapper and the two `__pool_heap_bytes` methods of [`count_if_reset`].
+fn if_reset_traits() -> TokenStream {
+    quote! {
+        pub(super) struct Heap<'a, T: ?::core::marker::Sized>(pub(super) &'a T);
+
+        pub(super) trait HeapIfReset {
+            fn __pool_heap_bytes(&self) -> ::core::primitive::usize;
+        }
+
+        pub(super) trait HeapOtherwise {
+            #[inline]
+            fn __pool_heap_bytes(&self) -> ::core::primitive::usize {
+                0
+            }
+        }
+
+        impl<T: ?::core::marker::Sized> HeapOtherwise for &Heap<'_, T> {}
+    }
+}
+
+/// Outside `mod __pool`, where the crate path resolves: the method that asks `Reset`, and the
+/// imports that put both in scope.
+fn if_reset_impls(cont: &Container) -> TokenStream {
+    let krate = cont.krate();
+    quote! {
+        #[allow(unused_imports)]
+        use __pool::{HeapIfReset as _, HeapOtherwise as _};
+
+        impl<T: #krate::Reset + ?::core::marker::Sized> __pool::HeapIfReset for __pool::Heap<'_, T> {
+            #[inline]
+            fn __pool_heap_bytes(&self) -> ::core::primitive::usize {
+                <T as #krate::Reset>::heap_bytes(self.0)
             }
         }
     }

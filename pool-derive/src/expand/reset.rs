@@ -1,11 +1,11 @@
 //! Emits the `Reset` impl: one statement per field, spanned at the field so a trait error
-//! underlines it.
+//! underlines it, and `heap_bytes`, the sum over the fields.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::Member;
 
-use crate::ast::{Container, Data, Field, Style, Variant};
+use crate::ast::{Container, Count, Data, Field, Style, Variant};
 use crate::attr::FieldReset;
 use crate::bound;
 use crate::callable::Callable;
@@ -19,9 +19,15 @@ pub(crate) fn impl_reset(cont: &Container) -> TokenStream {
     let ident = cont.ident;
     let (impl_generics, ty_generics, _) = cont.generics.split_for_impl();
     let where_clause = bound::reset_where_clause(cont);
-    let body = match &cont.data {
-        Data::Struct(fields) => reset_struct(fields, &krate),
-        Data::Enum(variants) => reset_enum(cont, variants, &krate),
+    let (body, heap_bytes) = match &cont.data {
+        Data::Struct(fields) => (
+            reset_struct(fields, &krate),
+            heap_bytes_struct(cont, fields, &krate),
+        ),
+        Data::Enum(variants) => (
+            reset_enum(cont, variants, &krate),
+            heap_bytes_enum(cont, variants, &krate),
+        ),
     };
     quote! {
         #[automatically_derived]
@@ -30,6 +36,11 @@ pub(crate) fn impl_reset(cont: &Container) -> TokenStream {
             #[inline]
             fn reset(&mut self) {
                 #body
+            }
+
+            #[inline]
+            fn heap_bytes(&self) -> ::core::primitive::usize {
+                #heap_bytes
             }
         }
     }
@@ -82,6 +93,71 @@ fn reset_enum(cont: &Container, variants: &[Variant], krate: &TokenStream) -> To
     }
 }
 
+/// A struct's heap bytes: the sum over its fields, each counted as [`Container::count`] says.
+fn heap_bytes_struct(cont: &Container, fields: &[Field], krate: &TokenStream) -> TokenStream {
+    sum(fields.iter().filter_map(|field| {
+        let place = Place::SelfField(&field.member);
+        count_field(cont.count(None, field), field, &place, krate)
+    }))
+}
+
+/// An enum's heap bytes: the sum over the fields of the variant it is, whichever that is. A
+/// field that counts 0 is not bound.
+fn heap_bytes_enum(cont: &Container, variants: &[Variant], krate: &TokenStream) -> TokenStream {
+    let arms = variants.iter().map(|variant| {
+        let ident = variant.ident;
+        let counted: Vec<(syn::Ident, &Field, Count)> = variant
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(index, field)| (binding(index), field, cont.count(Some(variant), field)))
+            .filter(|(_, _, count)| *count != Count::Zero)
+            .collect();
+        let patterns = counted.iter().map(|(binding, field, _)| {
+            let member = &field.member;
+            quote!(#member: #binding)
+        });
+        let total = sum(counted.iter().filter_map(|(binding, field, count)| {
+            count_field(*count, field, &Place::Binding(binding.clone()), krate)
+        }));
+        quote!(Self::#ident { #(#patterns,)* .. } => #total,)
+    });
+    quote! {
+        match self {
+            #(#arms)*
+        }
+    }
+}
+
+/// `a + b + ..`, or `0` for no terms.
+fn sum(terms: impl Iterator<Item = TokenStream>) -> TokenStream {
+    let terms: Vec<TokenStream> = terms.collect();
+    if terms.is_empty() {
+        quote!(0)
+    } else {
+        quote!(#(#terms)+*)
+    }
+}
+
+/// The heap bytes of one field as `count` says, or `None` for a field that counts 0.
+fn count_field(
+    count: Count,
+    field: &Field,
+    place: &Place,
+    krate: &TokenStream,
+) -> Option<TokenStream> {
+    let at_field = place.shared(field.start, field.end);
+    let ty = field.ty;
+    match count {
+        // Spanned like the reset's call, which requires `Type: Reset` already.
+        Count::ByReset => Some(quote_spanned! {field.start=>
+            <#ty as #krate::Reset>::heap_bytes(#at_field)
+        }),
+        Count::IfReset => Some(helpers::count_if_reset(ty, &at_field, field.end)),
+        Count::Zero => None,
+    }
+}
+
 /// `Self::Variant { a: <built>, .. }` in the variant's own style, each field built as
 /// [`helpers::build_field`] says: the value a reset switches to, and the one `Poolable::create`
 /// makes for an enum.
@@ -106,7 +182,8 @@ fn binding(index: usize) -> syn::Ident {
     format_ident!("__pool_{}", index)
 }
 
-/// Where a field lives: `self.field` in a struct, a `&mut` binding in an enum's match arm.
+/// Where a field lives: `self.field` in a struct, a binding in an enum's match arm (`&mut` in
+/// `reset`, `&` in `heap_bytes`).
 enum Place<'a> {
     SelfField(&'a Member),
     Binding(syn::Ident),
@@ -141,6 +218,22 @@ impl Place<'_> {
                 let mut binding = binding.clone();
                 binding.set_span(Span::call_site().located_at(end));
                 quote_spanned!(start=> *#binding)
+            }
+        }
+    }
+
+    /// A shared reference to the field, spanned as [`tokens`](Self::tokens): `&self.field`, or
+    /// the binding itself, which in `heap_bytes`'s match already is one.
+    fn shared(&self, start: Span, end: Span) -> TokenStream {
+        match self {
+            Place::SelfField(_) => {
+                let place = self.tokens(start, end);
+                quote_spanned!(start=> &#place)
+            }
+            Place::Binding(binding) => {
+                let mut binding = binding.clone();
+                binding.set_span(Span::call_site().located_at(end));
+                binding.into_token_stream()
             }
         }
     }
