@@ -5,7 +5,7 @@ use std::time::Duration;
 use pool_core::PoolStats;
 
 /// What a pool did between two snapshots: the counters of `after` minus those of `before`,
-/// with `idle` and `in_use` as they are in `after`.
+/// with `idle`, `idle_bytes` and `in_use` as they are in `after`.
 ///
 /// ```
 /// use pool_core::Pool;
@@ -28,6 +28,7 @@ pub fn stats_since(before: &PoolStats, after: &PoolStats) -> PoolStats {
         trimmed: after.trimmed - before.trimmed,
         detached: after.detached - before.detached,
         idle: after.idle,
+        idle_bytes: after.idle_bytes,
         in_use: after.in_use,
     }
 }

@@ -1,6 +1,7 @@
 //! [`PoolBuilder`]: a pool with a chosen `max_idle`, create function, checks on values coming
 //! back, and, for a type that is not `Poolable`, reset function.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::pool::{CreateFn, KeepFn, DEFAULT_MAX_IDLE};
@@ -30,6 +31,8 @@ use crate::{FnPool, Pool, Poolable, Shrink};
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct PoolBuilder<T: Send + 'static, M = TraitRecycle, C = ()> {
     max_idle: usize,
+    /// [`name`](PoolBuilder::name), for [`pools`](crate::pools) and [`report`](crate::report).
+    name: Option<Cow<'static, str>>,
     /// `()`, or the function given to [`create_with`](PoolBuilder::create_with).
     create: C,
     /// The last [`max_capacity`](PoolBuilder::max_capacity), as a shrink that keeps the value.
@@ -108,6 +111,7 @@ impl<T: Send + 'static> PoolBuilder<T> {
     pub fn new() -> Self {
         PoolBuilder {
             max_idle: DEFAULT_MAX_IDLE,
+            name: None,
             create: (),
             shrink: None,
             keep: None,
@@ -164,6 +168,7 @@ impl<T: Send + 'static, C> PoolBuilder<T, TraitRecycle, C> {
     {
         PoolBuilder {
             max_idle: self.max_idle,
+            name: self.name,
             create: self.create,
             shrink: self.shrink,
             keep: self.keep,
@@ -182,6 +187,20 @@ impl<T: Send + 'static, M, C> PoolBuilder<T, M, C> {
         self
     }
 
+    /// The pool's name in [`pools`](crate::pools) and [`report`](crate::report); by default,
+    /// the type of its values.
+    ///
+    /// ```
+    /// use pool_core::Pool;
+    ///
+    /// let pool: Pool<Vec<u8>> = Pool::builder().name("upload chunks").build();
+    /// assert!(pool_core::pools().iter().any(|info| info.name == "upload chunks"));
+    /// ```
+    pub fn name(mut self, name: impl Into<Cow<'static, str>>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
     /// Makes new values with `create` instead of [`Poolable::create`], for example to pre-size
     /// buffers. It runs outside every lock, and may itself use the pool. Called again, the last
     /// call's function is the one that holds.
@@ -191,6 +210,7 @@ impl<T: Send + 'static, M, C> PoolBuilder<T, M, C> {
     {
         PoolBuilder {
             max_idle: self.max_idle,
+            name: self.name,
             create: Box::new(create),
             shrink: self.shrink,
             keep: self.keep,
@@ -270,7 +290,7 @@ impl<T: Poolable, C: CreateState<T>> PoolBuilder<T, TraitRecycle, C> {
     pub fn build(self) -> Pool<T> {
         let on_return = Self::on_return(self.shrink, self.keep);
         let create = self.create.into_create();
-        Pool::from_builder(self.max_idle, create, on_return, TraitRecycle)
+        Pool::from_builder(self.max_idle, self.name, create, on_return, TraitRecycle)
     }
 }
 
@@ -285,7 +305,7 @@ impl<T: Send + 'static, C> PoolBuilder<T, ResetWith<T>, C> {
     {
         let recycle = FnRecycle::new(self.create.into_given(), self.mode.reset);
         let on_return = Self::on_return(self.shrink, self.keep);
-        Pool::from_builder(self.max_idle, None, on_return, recycle)
+        Pool::from_builder(self.max_idle, self.name, None, on_return, recycle)
     }
 }
 

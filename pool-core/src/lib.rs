@@ -99,6 +99,7 @@ mod builder;
 mod cache;
 mod claim;
 mod depot;
+mod directory;
 mod ext;
 mod generation;
 mod guard;
@@ -107,11 +108,13 @@ mod pool;
 mod poolable;
 mod recycle;
 mod registry;
+mod report;
 mod reset;
 mod shared;
 mod shrink;
 mod stats;
 mod sync;
+mod timer;
 mod trash;
 
 #[cfg(all(test, loom))]
@@ -121,9 +124,11 @@ mod loom_models;
 pub mod attributes {}
 
 pub use builder::{PoolBuilder, ResetWith};
+pub use directory::{clear_all, pools, trim_all};
 pub use guard::{OwnedPooled, Pooled};
 pub use pool::{Pool, DEFAULT_MAX_IDLE};
 pub use recycle::{FnRecycle, Recycle, TraitRecycle};
+pub use report::{report, PoolInfo, Report};
 
 /// A pool of a type that is not [`Poolable`], built with [`PoolBuilder::reset_with`] and
 /// [`PoolBuilder::create_with`]: its guards reset values with the given function.
@@ -159,6 +164,7 @@ pub use poolable::Poolable;
 pub use reset::Reset;
 pub use shrink::Shrink;
 pub use stats::PoolStats;
+pub use timer::{trim_every, TrimTimer};
 
 #[cfg(feature = "derive")]
 pub use pool_derive::Reset;

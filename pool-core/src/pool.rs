@@ -1,5 +1,6 @@
 //! [`Pool`]: a thread-safe pool with a thread-local fast path.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::mem;
 use std::sync::atomic::{AtomicUsize as StdAtomicUsize, Ordering::Relaxed};
@@ -8,6 +9,8 @@ use std::sync::OnceLock;
 use crate::barrier;
 use crate::builder::PoolBuilder;
 use crate::cache::Cache;
+#[cfg(not(loom))]
+use crate::directory;
 use crate::guard::{OwnedPooled, Pooled};
 use crate::id::CacheId;
 use crate::recycle::{Recycle, TraitRecycle};
@@ -89,6 +92,8 @@ pub struct Pool<T: Send + 'static, R: Recycle<T> = TraitRecycle> {
     /// Made on first use, so `new` can be `const`.
     shared: OnceLock<Arc<Shared<T>>>,
     max_idle: usize,
+    /// [`PoolBuilder::name`], for the process-wide view.
+    name: Option<Cow<'static, str>>,
     create: Option<CreateFn<T>>,
     /// The builder's `max_capacity` and `keep_if`; `None` on the common path costs one branch.
     keep: Option<KeepFn<T>>,
@@ -124,6 +129,7 @@ impl<T: Poolable> Pool<T> {
             index: StdAtomicUsize::new(usize::MAX),
             shared: OnceLock::new(),
             max_idle,
+            name: None,
             create: None,
             keep: None,
             recycle: TraitRecycle,
@@ -150,20 +156,25 @@ impl<T: Poolable> Pool<T> {
 }
 
 impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
+    /// A built pool, entered in the process-wide view ([`pools`](crate::pools)) at once.
     pub(crate) fn from_builder(
         max_idle: usize,
+        name: Option<Cow<'static, str>>,
         create: Option<CreateFn<T>>,
         keep: Option<KeepFn<T>>,
         recycle: R,
     ) -> Self {
-        Pool {
+        let pool = Pool {
             index: StdAtomicUsize::new(usize::MAX),
             shared: OnceLock::new(),
             max_idle,
+            name,
             create,
             keep,
             recycle,
-        }
+        };
+        pool.shared();
+        pool
     }
 
     /// The most values this pool keeps idle.
@@ -351,7 +362,18 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
     #[inline]
     pub(crate) fn shared(&self) -> &Arc<Shared<T>> {
         self.shared.get_or_init(|| {
-            let shared = Arc::new(Shared::new(CacheId::acquire(), self.max_idle));
+            let name = self
+                .name
+                .clone()
+                .unwrap_or(Cow::Borrowed(std::any::type_name::<T>()));
+            let shared = Arc::new(Shared::new(
+                CacheId::acquire(),
+                self.max_idle,
+                name,
+                R::heap_bytes,
+            ));
+            #[cfg(not(loom))]
+            directory::enter(Arc::downgrade(&shared) as std::sync::Weak<dyn directory::Listed>);
             self.index.store(shared.id.index(), Relaxed);
             shared
         })

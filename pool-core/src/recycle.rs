@@ -40,6 +40,13 @@ pub trait Recycle<T>: Send + Sync + 'static {
 
     /// Puts `value` back in its pristine state, as [`Reset::reset`](crate::Reset::reset) does.
     fn reset_value(&self, value: &mut T);
+
+    /// The heap bytes `value` holds, for [`PoolStats::idle_bytes`](crate::PoolStats): by default
+    /// 0, and [`Reset::heap_bytes`](crate::Reset::heap_bytes) for a [`TraitRecycle`] pool.
+    fn heap_bytes(value: &T) -> usize {
+        let _ = value;
+        0
+    }
 }
 
 /// The [`Recycle`] of a pool of a [`Poolable`] type: [`Poolable::create`] and
@@ -57,6 +64,10 @@ impl<T: Poolable> Recycle<T> for TraitRecycle {
     #[inline]
     fn reset_value(&self, value: &mut T) {
         value.reset();
+    }
+
+    fn heap_bytes(value: &T) -> usize {
+        value.heap_bytes()
     }
 }
 

@@ -9,6 +9,7 @@
 //! holders wait for nothing, so a claim is held for a bounded time, which is what lets any
 //! thread wait for any claim.
 
+use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
 use crossbeam_utils::CachePadded;
@@ -18,8 +19,10 @@ use crate::budget::Budget;
 use crate::cache::{Cache, CacheData, Held};
 use crate::claim::{Ask, Asked, Hint};
 use crate::depot::Depot;
+use crate::directory::Listed;
 use crate::generation::Age;
 use crate::id::CacheId;
+use crate::report::PoolInfo;
 use crate::stats::{Counters, LocalCounts, Origin, PoolStats};
 use crate::sync::{lock, Arc, AtomicBool, AtomicU64, AtomicUsize, Mutex, MutexGuard, Ordering};
 use crate::trash::Trash;
@@ -63,9 +66,12 @@ const MAX_DEPOT_RESERVE: usize = 4096;
 pub(crate) struct Shared<T> {
     /// This pool's slot in each thread's cache table.
     pub(crate) id: CacheId,
-    /// The bound the slot equation adds up to (see `budget.rs`), read by `check_slots`.
-    #[cfg_attr(not(any(test, loom)), allow(dead_code))]
+    /// The bound the slot equation adds up to (see `budget.rs`).
     max_idle: usize,
+    /// The pool's name in the process-wide view (`directory.rs`).
+    name: Cow<'static, str>,
+    /// The heap bytes a value holds, for `idle_bytes` (see `Recycle::heap_bytes`).
+    bytes_of: fn(&T) -> usize,
     /// The most values one thread's cache holds.
     pub(crate) local_cap: usize,
     /// How many values or slots a cache moves in one step.
@@ -86,12 +92,19 @@ pub(crate) struct Shared<T> {
 }
 
 impl<T> Shared<T> {
-    pub(crate) fn new(id: CacheId, max_idle: usize) -> Self {
+    pub(crate) fn new(
+        id: CacheId,
+        max_idle: usize,
+        name: Cow<'static, str>,
+        bytes_of: fn(&T) -> usize,
+    ) -> Self {
         barrier::prepare();
         let local_cap = (max_idle / 4).clamp(1, LOCAL_CAP).min(max_idle);
         Shared {
             id,
             max_idle,
+            name,
+            bytes_of,
             local_cap,
             batch: (local_cap / 2).max(1),
             budget: CachePadded::new(Budget::new(max_idle)),
@@ -541,14 +554,25 @@ impl<T> Shared<T> {
 
     /// The counters, every thread's counts and every idle value, pool-wide.
     pub(crate) fn stats(&self) -> PoolStats {
+        let bytes = |values: &[Box<T>]| -> u64 {
+            values
+                .iter()
+                .map(|value| (self.bytes_of)(value) as u64)
+                .sum()
+        };
         self.snapshot(
-            (LocalCounts::default(), 0),
-            |(counts, idle), held| {
+            (LocalCounts::default(), 0, 0),
+            |(counts, idle, idle_bytes), held| {
                 counts.add(&held.counts);
                 *idle += held.values.len();
+                *idle_bytes += bytes(&held.values);
             },
             // Read while the list is locked, so a retiring cache's counts are in one place.
-            |(counts, idle), depot| self.counters.snapshot(&counts, idle + depot.len()),
+            |(counts, idle, idle_bytes), depot| {
+                let idle_bytes = idle_bytes + bytes(&depot.current) + bytes(&depot.victim);
+                self.counters
+                    .snapshot(&counts, idle + depot.len(), idle_bytes)
+            },
         )
     }
 
@@ -586,5 +610,27 @@ impl<T> Shared<T> {
             "slots leaked or minted: free {} + stored {stored} + reserved {reserved}",
             self.budget.free()
         );
+    }
+}
+
+impl<T: Send + 'static> Listed for Shared<T> {
+    fn info(&self) -> Option<PoolInfo> {
+        (!self.is_closed()).then(|| PoolInfo {
+            name: self.name.clone(),
+            max_idle: self.max_idle,
+            stats: self.stats(),
+        })
+    }
+
+    fn trim(&self) {
+        if !self.is_closed() {
+            Shared::trim(self).empty_or_resume();
+        }
+    }
+
+    fn clear(&self) {
+        if !self.is_closed() {
+            Shared::clear(self).empty_or_resume();
+        }
     }
 }

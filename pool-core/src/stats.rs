@@ -55,6 +55,10 @@ pub struct PoolStats {
     pub detached: u64,
     /// Values idle in the pool now, ready to be handed out.
     pub idle: u64,
+    /// The heap bytes the idle values hold, as their [`Reset::heap_bytes`](crate::Reset::heap_bytes)
+    /// estimates them (from capacities); 0 for a pool built with
+    /// [`reset_with`](crate::PoolBuilder::reset_with), which cannot tell.
+    pub idle_bytes: u64,
     /// Values handed out and not yet back: the guards alive now.
     pub in_use: u64,
 }
@@ -153,7 +157,7 @@ impl Counters {
     }
 
     /// The shared counters plus one thread's private ones, with `idle` given.
-    pub(crate) fn snapshot(&self, local: &LocalCounts, idle: usize) -> PoolStats {
+    pub(crate) fn snapshot(&self, local: &LocalCounts, idle: usize, idle_bytes: u64) -> PoolStats {
         let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
         let taken = load(&self.taken) + local.taken();
         let ended = load(&self.ended) + local.ended();
@@ -165,6 +169,7 @@ impl Counters {
             trimmed: load(&self.trimmed),
             detached: load(&self.detached),
             idle: idle as u64,
+            idle_bytes,
             in_use: taken.saturating_sub(ended),
         }
     }
