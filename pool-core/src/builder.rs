@@ -33,6 +33,8 @@ pub struct PoolBuilder<T: Send + 'static, M = TraitRecycle, C = ()> {
     max_idle: usize,
     /// [`name`](PoolBuilder::name), for [`pools`](crate::pools) and [`report`](crate::report).
     name: Option<Cow<'static, str>>,
+    /// [`max_idle_bytes`](PoolBuilder::max_idle_bytes).
+    max_idle_bytes: Option<usize>,
     /// `()`, or the function given to [`create_with`](PoolBuilder::create_with).
     create: C,
     /// The last [`max_capacity`](PoolBuilder::max_capacity), as a shrink that keeps the value.
@@ -112,6 +114,7 @@ impl<T: Send + 'static> PoolBuilder<T> {
         PoolBuilder {
             max_idle: DEFAULT_MAX_IDLE,
             name: None,
+            max_idle_bytes: None,
             create: (),
             shrink: None,
             keep: None,
@@ -169,6 +172,7 @@ impl<T: Send + 'static, C> PoolBuilder<T, TraitRecycle, C> {
         PoolBuilder {
             max_idle: self.max_idle,
             name: self.name,
+            max_idle_bytes: self.max_idle_bytes,
             create: self.create,
             shrink: self.shrink,
             keep: self.keep,
@@ -201,6 +205,31 @@ impl<T: Send + 'static, M, C> PoolBuilder<T, M, C> {
         self
     }
 
+    /// A second hard bound, on the heap bytes the idle values hold (as their
+    /// [`Reset::heap_bytes`](crate::Reset::heap_bytes) estimates them): a value coming back
+    /// that would take the idle bytes over `max_idle_bytes` is dropped, counted as discarded.
+    ///
+    /// The bound holds at every instant, across threads, at a price: the pool keeps no
+    /// thread-local caches, so every get and return takes the pool's lock (tens of nanoseconds,
+    /// more under contention, against a few for a pool without it). Use it for pools of large,
+    /// varied values where memory matters more than nanoseconds; for byte buffers,
+    /// `BufPool`'s size classes bound the bytes and keep the fast path. A pool
+    /// built with [`reset_with`](PoolBuilder::reset_with) counts every value as 0 bytes.
+    ///
+    /// ```
+    /// use pool_core::Pool;
+    ///
+    /// let pool: Pool<Vec<u8>> = Pool::builder().max_idle_bytes(64 * 1024).build();
+    /// pool.put(Vec::with_capacity(48 * 1024));
+    /// pool.put(Vec::with_capacity(32 * 1024)); // 80 KiB in all: over the bound, dropped
+    /// let stats = pool.stats();
+    /// assert_eq!((stats.idle, stats.idle_bytes, stats.discarded), (1, 48 * 1024, 1));
+    /// ```
+    pub fn max_idle_bytes(mut self, max_idle_bytes: usize) -> Self {
+        self.max_idle_bytes = Some(max_idle_bytes);
+        self
+    }
+
     /// Makes new values with `create` instead of [`Poolable::create`], for example to pre-size
     /// buffers. It runs outside every lock, and may itself use the pool. Called again, the last
     /// call's function is the one that holds.
@@ -211,6 +240,7 @@ impl<T: Send + 'static, M, C> PoolBuilder<T, M, C> {
         PoolBuilder {
             max_idle: self.max_idle,
             name: self.name,
+            max_idle_bytes: self.max_idle_bytes,
             create: Box::new(create),
             shrink: self.shrink,
             keep: self.keep,
@@ -290,7 +320,14 @@ impl<T: Poolable, C: CreateState<T>> PoolBuilder<T, TraitRecycle, C> {
     pub fn build(self) -> Pool<T> {
         let on_return = Self::on_return(self.shrink, self.keep);
         let create = self.create.into_create();
-        Pool::from_builder(self.max_idle, self.name, create, on_return, TraitRecycle)
+        Pool::from_builder(
+            self.max_idle,
+            self.name,
+            self.max_idle_bytes,
+            create,
+            on_return,
+            TraitRecycle,
+        )
     }
 }
 
@@ -305,7 +342,14 @@ impl<T: Send + 'static, C> PoolBuilder<T, ResetWith<T>, C> {
     {
         let recycle = FnRecycle::new(self.create.into_given(), self.mode.reset);
         let on_return = Self::on_return(self.shrink, self.keep);
-        Pool::from_builder(self.max_idle, self.name, None, on_return, recycle)
+        Pool::from_builder(
+            self.max_idle,
+            self.name,
+            self.max_idle_bytes,
+            None,
+            on_return,
+            recycle,
+        )
     }
 }
 

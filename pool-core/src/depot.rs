@@ -14,6 +14,9 @@ pub(crate) struct Depot<T> {
     pub(crate) expired: Vec<Box<T>>,
     /// The pool's trim generation; changed only under the lock.
     pub(crate) generation: Generation,
+    /// The heap bytes of `current` and `victim`, kept only for a pool with `max_idle_bytes`,
+    /// whose values all sit here (`Shared::bounds_bytes`).
+    pub(crate) bytes: usize,
 }
 
 impl<T> Depot<T> {
@@ -25,6 +28,7 @@ impl<T> Depot<T> {
             victim: Vec::new(),
             expired: Vec::new(),
             generation: Generation::default(),
+            bytes: 0,
         }
     }
 

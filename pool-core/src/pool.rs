@@ -94,6 +94,8 @@ pub struct Pool<T: Send + 'static, R: Recycle<T> = TraitRecycle> {
     max_idle: usize,
     /// [`PoolBuilder::name`], for the process-wide view.
     name: Option<Cow<'static, str>>,
+    /// [`PoolBuilder::max_idle_bytes`].
+    max_idle_bytes: Option<usize>,
     create: Option<CreateFn<T>>,
     /// The builder's `max_capacity` and `keep_if`; `None` on the common path costs one branch.
     keep: Option<KeepFn<T>>,
@@ -130,6 +132,7 @@ impl<T: Poolable> Pool<T> {
             shared: OnceLock::new(),
             max_idle,
             name: None,
+            max_idle_bytes: None,
             create: None,
             keep: None,
             recycle: TraitRecycle,
@@ -157,9 +160,11 @@ impl<T: Poolable> Pool<T> {
 
 impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
     /// A built pool, entered in the process-wide view ([`pools`](crate::pools)) at once.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn from_builder(
         max_idle: usize,
         name: Option<Cow<'static, str>>,
+        max_idle_bytes: Option<usize>,
         create: Option<CreateFn<T>>,
         keep: Option<KeepFn<T>>,
         recycle: R,
@@ -169,6 +174,7 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
             shared: OnceLock::new(),
             max_idle,
             name,
+            max_idle_bytes,
             create,
             keep,
             recycle,
@@ -292,7 +298,12 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
             let slot = SlotGuard(shared);
             let value = self.create_boxed(shared);
             mem::forget(slot);
-            shared.push_reserved(value);
+            if let Err(over) = shared.push_reserved(value) {
+                // Over the bytes bound: made, and dropped at once.
+                shared.counters.discarded(Origin::Put);
+                drop(over);
+                break;
+            }
         }
     }
 
@@ -371,6 +382,7 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
                 self.max_idle,
                 name,
                 R::heap_bytes,
+                self.max_idle_bytes,
             ));
             #[cfg(not(loom))]
             directory::enter(Arc::downgrade(&shared) as std::sync::Weak<dyn directory::Listed>);
@@ -411,6 +423,9 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
     /// An idle value from anywhere but this thread's cache's fast path: that cache brought up
     /// to date and refilled from the depot, then other threads' caches.
     fn find(&self, shared: &Arc<Shared<T>>) -> Option<Box<T>> {
+        if shared.bounds_bytes() {
+            return shared.pop_direct();
+        }
         if !barrier::available() {
             // Without an asymmetric barrier the fast claim always fails; this is the fast path.
             // SAFETY: as in `take`; `pop_fenced` runs no user code and is given this thread's
@@ -518,6 +533,14 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
     /// returns racing this one).
     #[cold]
     fn keep_slow(&self, value: Box<T>, origin: Origin) {
+        let shared = self.shared();
+        if shared.bounds_bytes() {
+            if let Err(over) = shared.push_direct(value, origin) {
+                shared.counters.discarded(origin);
+                drop(over);
+            }
+            return;
+        }
         let mut value = Some(value);
         if !barrier::available() {
             // Without an asymmetric barrier the fast claim always fails; this is the fast path.
@@ -533,7 +556,6 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
         let Some(value) = value else {
             return;
         };
-        let shared = self.shared();
         let kept = if self.max_idle == 0 {
             Err(value)
         } else {

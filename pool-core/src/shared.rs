@@ -72,6 +72,9 @@ pub(crate) struct Shared<T> {
     name: Cow<'static, str>,
     /// The heap bytes a value holds, for `idle_bytes` (see `Recycle::heap_bytes`).
     bytes_of: fn(&T) -> usize,
+    /// `PoolBuilder::max_idle_bytes`. With it, no thread keeps a cache: every idle value sits in
+    /// the depot, whose bytes are counted under its lock (`Depot::bytes`).
+    max_idle_bytes: Option<usize>,
     /// The most values one thread's cache holds.
     pub(crate) local_cap: usize,
     /// How many values or slots a cache moves in one step.
@@ -97,6 +100,7 @@ impl<T> Shared<T> {
         max_idle: usize,
         name: Cow<'static, str>,
         bytes_of: fn(&T) -> usize,
+        max_idle_bytes: Option<usize>,
     ) -> Self {
         barrier::prepare();
         let local_cap = (max_idle / 4).clamp(1, LOCAL_CAP).min(max_idle);
@@ -105,6 +109,7 @@ impl<T> Shared<T> {
             max_idle,
             name,
             bytes_of,
+            max_idle_bytes,
             local_cap,
             batch: (local_cap / 2).max(1),
             budget: CachePadded::new(Budget::new(max_idle)),
@@ -404,15 +409,19 @@ impl<T> Shared<T> {
         result
     }
 
-    /// A get from a thread without a usable cache: the depot, then other threads' caches.
+    /// Whether the pool bounds its idle bytes: then every get and return takes the direct
+    /// path ([`Shared::pop_direct`], [`Shared::push_direct`]), and no thread keeps a cache.
+    #[inline]
+    pub(crate) fn bounds_bytes(&self) -> bool {
+        self.max_idle_bytes.is_some()
+    }
+
+    /// A get from a thread without a usable cache (or from a pool that bounds its bytes): the
+    /// depot, then other threads' caches.
     pub(crate) fn pop_direct(&self) -> Option<Box<T>> {
-        let mut depot = self.lock();
-        let mut value = depot.pop();
-        self.unlock(depot);
+        let mut value = self.pop_depot();
         if value.is_none() && self.steal(None) {
-            let mut depot = self.lock();
-            value = depot.pop();
-            self.unlock(depot);
+            value = self.pop_depot();
         }
         let value = value?;
         self.budget.give(1);
@@ -421,23 +430,48 @@ impl<T> Shared<T> {
         Some(value)
     }
 
-    /// A return from a thread without a usable cache: kept in the depot if a slot is free, or
-    /// can be freed from a cache; otherwise handed back to be dropped.
+    fn pop_depot(&self) -> Option<Box<T>> {
+        let mut depot = self.lock();
+        let value = depot.pop();
+        if let (Some(value), true) = (&value, self.bounds_bytes()) {
+            depot.bytes -= (self.bytes_of)(value);
+        }
+        self.unlock(depot);
+        value
+    }
+
+    /// A return from a thread without a usable cache (or to a pool that bounds its bytes):
+    /// kept in the depot if a slot is free, or can be freed from a cache, and the bytes bound
+    /// allows it; otherwise handed back to be dropped.
     pub(crate) fn push_direct(&self, value: Box<T>, origin: Origin) -> Result<(), Box<T>> {
         if !self.take_slot() {
             return Err(value);
         }
-        self.push_reserved(value);
+        self.push_reserved(value)?;
         Counters::add(&self.counters.returned, 1);
         Counters::add(&self.counters.ended, u64::from(origin == Origin::Guard));
         Ok(())
     }
 
-    /// Keeps `value` in the depot, in a slot the caller already took from the budget.
-    pub(crate) fn push_reserved(&self, value: Box<T>) {
+    /// Keeps `value` in the depot, in a slot the caller already took from the budget; hands it
+    /// back, and the slot to the budget, if it would take the idle bytes over their bound.
+    pub(crate) fn push_reserved(&self, value: Box<T>) -> Result<(), Box<T>> {
+        let bytes = match self.max_idle_bytes {
+            Some(_) => (self.bytes_of)(&value),
+            None => 0,
+        };
         let mut depot = self.lock();
+        if let Some(max) = self.max_idle_bytes {
+            if depot.bytes.saturating_add(bytes) > max {
+                drop(depot);
+                self.budget.give(1);
+                return Err(value);
+            }
+            depot.bytes += bytes;
+        }
         depot.current.push(value);
         self.unlock(depot);
+        Ok(())
     }
 
     /// One free slot from the budget, taking back other caches' empty slots if need be.
@@ -492,6 +526,15 @@ impl<T> Shared<T> {
         let caches = lock(&self.caches);
         let mut depot = self.lock();
         let dropped = step(&mut depot);
+        if self.bounds_bytes() {
+            let bytes_of = self.bytes_of;
+            depot.bytes = depot
+                .current
+                .iter()
+                .chain(&depot.victim)
+                .map(|value| bytes_of(value))
+                .sum();
+        }
         self.expire(&mut depot, dropped);
         // The one place the generation changes: its copy is written here only, so the line
         // every slow path reads it from stays shared between the cores.
