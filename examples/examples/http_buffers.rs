@@ -2,9 +2,11 @@
 //! a load client that measures it over loopback, pooled and unpooled.
 //!
 //! Each response is a JSON document of about 4 KiB, rendered with `write!` into a `Vec<u8>`:
-//! either a fresh one (pre-sized, as careful code would) or one from an `Arc<Pool<Vec<u8>>>`
-//! taken with `get_owned`. The pooled buffer is the response body itself: hyper writes it to
-//! the socket and then drops it, which resets it and gives it back to the pool, with no copy.
+//! either a fresh one (pre-sized, as careful code would) or one from `BufPool::global()`, the
+//! process-wide pool of byte buffers (`get(8 KiB)`, served by its 8 KiB class; its guards
+//! borrow a `'static` pool, so they move into the connection tasks as they are). The pooled
+//! buffer is the response body itself: hyper writes it to the socket and then drops it, which
+//! clears it and gives it back to the pool, with no copy.
 //!
 //! The server runs on one thread and the client on another (one current-thread tokio runtime
 //! each), so the counting global allocator can tell the server's allocations from the
@@ -24,7 +26,6 @@ use std::convert::Infallible;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -33,10 +34,10 @@ use http_body_util::{BodyExt, Empty};
 use hyper::body::{Body, Buf, Bytes, Frame, Incoming, SizeHint};
 use hyper::{header, Request, Response};
 use hyper_util::rt::TokioIo;
-use pool_core::{OwnedPooled, Pool, PoolStats};
+use pool_core::{BufPool, PoolStats, PooledBuf};
 use pool_examples::alloc::{self, AllocCounts};
 use pool_examples::args::{exit_with_usage, ArgError, Args};
-use pool_examples::stats::percentile;
+use pool_examples::stats::{percentile, stats_since};
 use pool_examples::table::{self, Table};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::{Builder, Runtime};
@@ -57,7 +58,7 @@ const CONNECTIONS: usize = 4;
 
 /// A response body: a buffer, pooled or fresh, sent as one chunk.
 pub(crate) enum Payload {
-    Pooled(OwnedPooled<Vec<u8>>),
+    Pooled(PooledBuf<'static>),
     Fresh(Vec<u8>),
 }
 
@@ -124,17 +125,13 @@ impl Body for OneChunk {
 /// Where response buffers come from.
 #[derive(Clone)]
 pub(crate) enum Buffers {
-    Pooled(Arc<Pool<Vec<u8>>>),
+    Pooled(&'static BufPool),
     Fresh,
 }
 
 impl Buffers {
     fn pooled() -> Buffers {
-        let pool = Pool::builder()
-            .max_idle(256)
-            .create_with(|| Vec::with_capacity(BUFFER_SIZE))
-            .build();
-        Buffers::Pooled(Arc::new(pool))
+        Buffers::Pooled(BufPool::global())
     }
 
     fn stats(&self) -> Option<PoolStats> {
@@ -167,7 +164,7 @@ fn render(out: &mut Vec<u8>) {
 fn handle(buffers: &Buffers) -> Response<OneChunk> {
     let payload = match buffers {
         Buffers::Pooled(pool) => {
-            let mut buf = pool.get_owned();
+            let mut buf = pool.get(BUFFER_SIZE);
             render(&mut buf);
             Payload::Pooled(buf)
         }
@@ -277,6 +274,7 @@ pub(crate) struct Run {
     pub(crate) server: AllocCounts,
     /// The client thread's allocations over the whole run.
     pub(crate) client: AllocCounts,
+    /// What the pool did during the run (it is process-wide: its counts before are taken off).
     pub(crate) pool: Option<PoolStats>,
 }
 
@@ -316,6 +314,7 @@ pub(crate) fn run_mode(
     buffers: Buffers,
     requests: usize,
 ) -> Result<Run, String> {
+    let pool_before = buffers.stats();
     let (addr, stop, server) = start_server(buffers.clone()).map_err(|e| e.to_string())?;
     let start = Instant::now();
     let client = thread::spawn(move || {
@@ -337,7 +336,9 @@ pub(crate) fn run_mode(
         server,
         client,
         // The server thread has exited, so the stats are exact.
-        pool: buffers.stats(),
+        pool: pool_before
+            .zip(buffers.stats())
+            .map(|(before, after)| stats_since(&before, &after)),
     })
 }
 
@@ -389,7 +390,7 @@ fn print(runs: &[Run]) {
     if let Some(s) = runs.iter().find_map(|r| r.pool) {
         let mut p = Table::new(["pool", "created", "reused", "hit rate", "idle", "discarded"]);
         p.row([
-            "response buffers".to_owned(),
+            "BufPool::global(), this run".to_owned(),
             table::count(s.created),
             table::count(s.reused),
             table::percent(s.hit_rate()),

@@ -1,19 +1,25 @@
-//! Size classes and `#[pool(max_capacity = N)]`: one huge request must not pin a huge buffer in
-//! the pool for ever.
+//! Buffers of many sizes: `BufPool`'s power-of-two classes against one `Pool<Vec<u8>>`, with
+//! and without `max_capacity`, and against allocating every buffer.
 //!
-//! Go's `sync.Pool` has this bug in many servers (golang/go#23199): a buffer that grew to serve
-//! one huge request goes back to the pool at its huge size and stays there, and soon every idle
-//! buffer is huge. Here the same stream of requests (mostly small, some large, one in 500 of
-//! 8 MiB, 16 in flight at a time) runs through:
+//! One pool of buffers for requests of every size has Go's bug golang/go#23199: a buffer that
+//! grew for a huge request goes back at its huge size, and soon every idle buffer is huge.
+//! `PoolBuilder::max_capacity` shrinks what comes back, but then every large request
+//! reallocates. `BufPool` files each buffer by its capacity in a class of its own, so a request
+//! gets a buffer its size and the idle bytes follow the mix of requests.
 //!
-//! 1. fresh buffers, no pool;
-//! 2. one pool of buffers, without `max_capacity`;
-//! 3. two pools, small (up to 4 KiB) and large, without `max_capacity`;
-//! 4. the same two pools, with buffer types whose field is `#[pool(max_capacity = N)]`: on
-//!    return a small buffer keeps at most 4 KiB and a large one at most 256 KiB.
+//! The same stream of requests, from 64 B to 1 MiB with small ones the most common (three in
+//! four at most 4 KiB, one in ten above 64 KiB), 16 in flight at a time, runs through:
 //!
-//! and the table prints the memory left idle in the pools once every request is done, measured
-//! by a counting global allocator, with allocations per request and the hit rate.
+//! 1. a fresh `Vec::with_capacity(size)` per request, no pool;
+//! 2. one `Pool<Vec<u8>>` (`max_idle` 64), each buffer reserved to the request's size;
+//! 3. the same with `max_capacity(64 KiB)`: a buffer coming back is shrunk to 64 KiB;
+//! 4. `BufPool::new()`, the defaults `BufPool::global()` has: `get(size)`;
+//! 5. a `BufPool` with `max_idle_bytes(4 MiB)`.
+//!
+//! The table prints what the pools hold once every request is done: idle buffers and their
+//! bytes as the pools count them, and the heap they keep as a counting global allocator sees
+//! it, with allocations per request and the hit rate; then how the `BufPool`'s classes served
+//! the stream.
 //!
 //! ```text
 //! cargo run --release -p pool-examples --example size_classes [REQUESTS]
@@ -23,7 +29,7 @@
 
 use std::time::{Duration, Instant};
 
-use pool_core::{Pool, PoolStats, Poolable, Pooled};
+use pool_core::{BufPool, Pool, PoolStats};
 use pool_examples::alloc;
 use pool_examples::args::{exit_with_usage, Args};
 use pool_examples::rng::Rng;
@@ -32,94 +38,46 @@ use pool_examples::table::{self, Table};
 const USAGE: &str = "usage: size_classes [REQUESTS]
   REQUESTS  requests in the stream (default 20000)";
 
-/// The largest request the small class serves, and what a small buffer keeps.
-const SMALL_MAX: usize = 4 * 1024;
-/// What a large buffer keeps when it goes back.
-const LARGE_MAX: usize = 256 * 1024;
-/// The rare huge request.
-const HUGE: usize = 8 * 1024 * 1024;
+/// The smallest request.
+const SMALLEST: usize = 64;
+/// The largest request.
+const LARGEST: usize = 1 << 20;
 /// Requests in flight at once.
 const IN_FLIGHT: usize = 16;
-/// Each pool's bound on idle buffers.
+/// The single pools' bound on idle buffers.
 const MAX_IDLE: usize = 64;
+/// What the capped single pool keeps of a buffer.
+const MAX_CAPACITY: usize = 64 * 1024;
+/// The bytes bound of the last `BufPool`.
+const MAX_IDLE_BYTES: usize = 4 << 20;
 
-/// A buffer that keeps whatever capacity it grew to: the golang/go#23199 behaviour.
-#[derive(Poolable, Default)]
-pub(crate) struct Uncapped {
-    bytes: Vec<u8>,
-}
-
-/// A small-class buffer: back in the pool it keeps at most `SMALL_MAX` bytes.
-#[derive(Poolable, Default)]
-pub(crate) struct Small {
-    #[pool(max_capacity = SMALL_MAX)]
-    bytes: Vec<u8>,
-}
-
-/// A large-class buffer: back in the pool it keeps at most `LARGE_MAX` bytes, so an 8 MiB
-/// request's buffer shrinks when it comes back.
-#[derive(Poolable, Default)]
-pub(crate) struct Large {
-    #[pool(max_capacity = LARGE_MAX)]
-    bytes: Vec<u8>,
-}
-
-/// The byte buffer inside each buffer type.
-trait Buffer: Poolable {
-    fn bytes(&mut self) -> &mut Vec<u8>;
-}
-
-macro_rules! buffer {
-    ($($ty:ty),*) => {
-        $(impl Buffer for $ty {
-            fn bytes(&mut self) -> &mut Vec<u8> {
-                &mut self.bytes
-            }
-        })*
-    };
-}
-buffer!(Uncapped, Small, Large);
-
-/// The request sizes: 90% up to 4 KiB, the rest up to 256 KiB, and one in 500 of 8 MiB.
-fn request_sizes(n: usize) -> Vec<usize> {
+/// The request sizes: `64 B × 16384^(u³)` for `u` uniform in `[0, 1)`, so from 64 B to 1 MiB,
+/// skewed to the small end: 75% at most 4 KiB, 11% above 64 KiB, 2.4% above 512 KiB.
+pub(crate) fn request_sizes(n: usize) -> Vec<usize> {
     let mut rng = Rng::new(23199);
+    let span = (LARGEST / SMALLEST) as f64;
     (0..n)
         .map(|_| {
-            if rng.one_in(500) {
-                HUGE
-            } else if rng.below(10) < 9 {
-                rng.between(64, SMALL_MAX)
-            } else {
-                rng.between(SMALL_MAX + 1, LARGE_MAX)
-            }
+            let u = rng.below(1 << 24) as f64 / (1 << 24) as f64;
+            let size = SMALLEST as f64 * span.powf(u * u * u);
+            (size as usize).clamp(SMALLEST, LARGEST)
         })
         .collect()
 }
 
-/// Serves one request: reads `size` bytes into the buffer, a 4 KiB chunk at a time as from a
-/// socket.
+/// Serves one request: fills the buffer with `size` bytes, as a read from a socket would.
 fn serve(buf: &mut Vec<u8>, size: usize) {
-    const CHUNK: [u8; 4096] = [0x5a; 4096];
-    while buf.len() < size {
-        let n = (size - buf.len()).min(CHUNK.len());
-        buf.extend_from_slice(&CHUNK[..n]);
-    }
+    buf.resize(size, 0x5a);
     std::hint::black_box(&*buf);
 }
 
-/// A request in flight, holding a buffer from the small or the large pool.
-enum InFlight<'a, S: Buffer, L: Buffer> {
-    Small(Pooled<'a, S>),
-    Large(Pooled<'a, L>),
-}
-
-impl<S: Buffer, L: Buffer> InFlight<'_, S, L> {
-    /// Finishes the request: the bytes it read. Its buffer goes back to its pool.
-    fn finish(self) -> usize {
-        match self {
-            InFlight::Small(mut buf) => buf.bytes().len(),
-            InFlight::Large(mut buf) => buf.bytes().len(),
-        }
+/// Runs `sizes` through `take`, with `IN_FLIGHT` requests at a time: a request's buffer
+/// (whatever `take` returns: a guard, or a plain `Vec`) is dropped `IN_FLIGHT` requests later.
+fn stream<B>(sizes: &[usize], mut take: impl FnMut(usize) -> B) {
+    let mut ring: Vec<Option<B>> = (0..IN_FLIGHT).map(|_| None).collect();
+    for (i, &size) in sizes.iter().enumerate() {
+        ring[i % IN_FLIGHT] = None; // the request in this slot is done
+        ring[i % IN_FLIGHT] = Some(take(size));
     }
 }
 
@@ -130,50 +88,14 @@ pub(crate) struct Row {
     pub(crate) elapsed: Duration,
     pub(crate) allocations: u64,
     pub(crate) bytes_allocated: u64,
-    /// Idle buffers left in the pools at the end.
-    pub(crate) idle: u64,
-    /// Heap bytes the pools hold at the end: live bytes minus those before they existed.
-    pub(crate) idle_bytes: i64,
-    pub(crate) hit_rate: Option<f64>,
+    /// The pools' statistics at the end, while they still exist; `None` without a pool.
+    pub(crate) stats: Option<PoolStats>,
+    /// Heap bytes the pools hold at the end: live bytes minus those before they were made.
+    pub(crate) held: i64,
 }
 
-/// Serves `sizes` with `IN_FLIGHT` requests at a time: a request takes a buffer from `small`
-/// (when given and the size fits) or `large`, and gives it back `IN_FLIGHT` requests later.
-fn serve_pooled<S: Buffer, L: Buffer>(sizes: &[usize], small: Option<&Pool<S>>, large: &Pool<L>) {
-    let mut ring: Vec<Option<InFlight<'_, S, L>>> = (0..IN_FLIGHT).map(|_| None).collect();
-    let mut served = 0;
-    for (i, &size) in sizes.iter().enumerate() {
-        // The request that was in this slot is done: its buffer goes back to its pool.
-        served += ring[i % IN_FLIGHT].take().map_or(0, InFlight::finish);
-        let request = match small {
-            Some(small) if size <= SMALL_MAX => {
-                let mut buf = small.get();
-                serve(buf.bytes(), size);
-                InFlight::Small(buf)
-            }
-            _ => {
-                let mut buf = large.get();
-                serve(buf.bytes(), size);
-                InFlight::Large(buf)
-            }
-        };
-        ring[i % IN_FLIGHT] = Some(request);
-    }
-    std::hint::black_box(served);
-}
-
-/// The same stream with a fresh buffer per request.
-fn serve_fresh(sizes: &[usize]) {
-    let mut ring: Vec<Vec<u8>> = (0..IN_FLIGHT).map(|_| Vec::new()).collect();
-    for (i, &size) in sizes.iter().enumerate() {
-        let mut buf = Vec::new();
-        serve(&mut buf, size);
-        ring[i % IN_FLIGHT] = buf;
-    }
-}
-
-/// Runs one way of serving and measures it; `run` returns its pools' stats and idle counts
-/// while the pools still exist.
+/// Runs one way of serving and measures it; `run` returns its pools' stats and the heap bytes
+/// they hold at the end, taken while the pools still exist.
 fn measure(name: &'static str, run: impl FnOnce() -> Option<(PoolStats, i64)>) -> Row {
     let before = alloc::thread_snapshot();
     let start = Instant::now();
@@ -185,81 +107,100 @@ fn measure(name: &'static str, run: impl FnOnce() -> Option<(PoolStats, i64)>) -
         elapsed,
         allocations: spent.allocations,
         bytes_allocated: spent.bytes,
-        idle: result.map_or(0, |(stats, _)| stats.idle),
-        idle_bytes: result.map_or(0, |(_, held)| held),
-        hit_rate: result.map(|(stats, _)| stats.hit_rate()),
+        stats: result.map(|(stats, _)| stats),
+        held: result.map_or(0, |(_, held)| held),
     }
 }
 
-/// Serves `sizes` with pools `small` (optional) and `large`, and reports their combined stats
-/// and the heap bytes they hold at the end, before they are dropped.
-fn with_pools<S: Buffer, L: Buffer>(
-    sizes: &[usize],
-    small: Option<Pool<S>>,
-    large: Pool<L>,
-    baseline: i64,
-) -> Option<(PoolStats, i64)> {
-    serve_pooled(sizes, small.as_ref(), &large);
-    let held = alloc::thread_snapshot().live_bytes - baseline;
-    let mut stats = large.stats();
-    if let Some(small) = &small {
-        let s = small.stats();
-        stats.created += s.created;
-        stats.reused += s.reused;
-        stats.idle += s.idle;
-    }
-    Some((stats, held))
+/// The heap bytes allocated since `baseline` and still live: what the pool holds once every
+/// request is done.
+fn held_since(baseline: i64) -> i64 {
+    alloc::thread_snapshot().live_bytes - baseline
 }
 
-/// The four ways of serving the stream of `requests`, measured.
-pub(crate) fn run(requests: usize) -> Vec<Row> {
+/// The stream through one `Pool<Vec<u8>>`: each buffer reserved to the request's size.
+fn single_pool(sizes: &[usize], pool: Pool<Vec<u8>>, baseline: i64) -> Option<(PoolStats, i64)> {
+    stream(sizes, |size| {
+        let mut buf = pool.get();
+        buf.reserve(size);
+        serve(&mut buf, size);
+        buf
+    });
+    Some((pool.stats(), held_since(baseline)))
+}
+
+/// The stream through a `BufPool`: `get(size)`.
+fn buf_pool(sizes: &[usize], pool: &BufPool, baseline: i64) -> Option<(PoolStats, i64)> {
+    stream(sizes, |size| {
+        let mut buf = pool.get(size);
+        serve(&mut buf, size);
+        buf
+    });
+    Some((pool.stats(), held_since(baseline)))
+}
+
+/// Every way of serving the stream of `requests`, measured, and the default `BufPool`'s
+/// classes at the end.
+pub(crate) fn run(requests: usize) -> (Vec<Row>, Vec<(usize, PoolStats)>) {
     let sizes = request_sizes(requests);
     let base = || alloc::thread_snapshot().live_bytes;
-    vec![
-        measure("fresh buffers, no pool", || {
-            serve_fresh(&sizes);
+    let mut classes = Vec::new();
+    let rows = vec![
+        measure("fresh Vec per request", || {
+            stream(&sizes, |size| {
+                let mut buf = Vec::with_capacity(size);
+                serve(&mut buf, size);
+                buf
+            });
             None
         }),
-        measure("one pool, no max_capacity", || {
+        measure("one Pool<Vec<u8>>", || {
             let b = base();
-            with_pools::<Uncapped, _>(&sizes, None, Pool::<Uncapped>::with_max_idle(MAX_IDLE), b)
+            single_pool(&sizes, Pool::with_max_idle(MAX_IDLE), b)
         }),
-        measure("small + large pools, no max_capacity", || {
+        measure("one Pool<Vec<u8>>, max_capacity 64 KiB", || {
             let b = base();
-            let small = Pool::<Uncapped>::with_max_idle(MAX_IDLE);
-            with_pools(
-                &sizes,
-                Some(small),
-                Pool::<Uncapped>::with_max_idle(MAX_IDLE),
-                b,
-            )
+            let pool = Pool::builder()
+                .max_idle(MAX_IDLE)
+                .max_capacity(MAX_CAPACITY)
+                .build();
+            single_pool(&sizes, pool, b)
         }),
-        measure("small + large pools, max_capacity", || {
+        measure("BufPool::new()", || {
             let b = base();
-            let small = Pool::<Small>::with_max_idle(MAX_IDLE);
-            with_pools(
-                &sizes,
-                Some(small),
-                Pool::<Large>::with_max_idle(MAX_IDLE),
-                b,
-            )
+            let pool = BufPool::new();
+            let result = buf_pool(&sizes, &pool, b);
+            classes = pool.class_stats();
+            result
         }),
-    ]
+        measure("BufPool, max_idle_bytes 4 MiB", || {
+            let b = base();
+            let pool = BufPool::builder().max_idle_bytes(MAX_IDLE_BYTES).build();
+            buf_pool(&sizes, &pool, b)
+        }),
+    ];
+    (rows, classes)
 }
 
-fn print(rows: &[Row], requests: usize) {
+fn print(rows: &[Row], classes: &[(usize, PoolStats)], requests: usize) {
+    let sizes = request_sizes(requests);
+    let share =
+        |limit: usize| sizes.iter().filter(|&&s| s <= limit).count() as f64 / requests as f64;
     println!(
-        "size_classes: {} requests, {IN_FLIGHT} in flight; 90% up to {}, the rest up to {}, \
-         one in 500 of {}; max_idle {MAX_IDLE} per pool\n",
+        "size_classes: {} requests from {} to {}, {IN_FLIGHT} in flight; {} at most 4 KiB, {} \
+         at most 64 KiB; {} requested in all\n",
         table::count(requests as u64),
-        table::bytes(SMALL_MAX as i64),
-        table::bytes(LARGE_MAX as i64),
-        table::bytes(HUGE as i64),
+        table::bytes(SMALLEST as i64),
+        table::bytes(LARGEST as i64),
+        table::percent(share(4096)),
+        table::percent(share(64 * 1024)),
+        table::bytes(sizes.iter().sum::<usize>() as i64),
     );
     let mut t = Table::new([
         "buffers",
         "idle",
-        "idle memory",
+        "idle bytes",
+        "heap held",
         "hit rate",
         "allocs/req",
         "allocated/req",
@@ -269,20 +210,41 @@ fn print(rows: &[Row], requests: usize) {
         let n = requests as f64;
         t.row([
             r.name.to_owned(),
-            table::count(r.idle),
-            table::bytes(r.idle_bytes),
-            r.hit_rate.map_or("-".to_owned(), table::percent),
+            r.stats.map_or("-".to_owned(), |s| table::count(s.idle)),
+            r.stats
+                .map_or("-".to_owned(), |s| table::bytes(s.idle_bytes as i64)),
+            r.stats.map_or("-".to_owned(), |_| table::bytes(r.held)),
+            r.stats
+                .map_or("-".to_owned(), |s| table::percent(s.hit_rate())),
             table::fixed(r.allocations as f64 / n, 3),
             table::bytes((r.bytes_allocated as f64 / n) as i64),
             format!("{} ms", r.elapsed.as_millis()),
         ]);
     }
     println!("{t}");
+    let mut c = Table::new([
+        "BufPool::new() class",
+        "created",
+        "reused",
+        "idle",
+        "idle bytes",
+    ]);
+    for (size, s) in classes.iter().filter(|(_, s)| s.created > 0) {
+        c.row([
+            table::bytes(*size as i64),
+            table::count(s.created),
+            table::count(s.reused),
+            table::count(s.idle),
+            table::bytes(s.idle_bytes as i64),
+        ]);
+    }
+    println!("{c}");
     println!(
-        "Idle memory is measured after the last request, while the pools still exist: live \
-         heap bytes minus those before the pools were made. With max_capacity, a huge \
-         request's buffer is shrunk when it comes back (a realloc, counted above), so it \
-         cannot stay pinned."
+        "Idle bytes are the pools' own count (`PoolStats::idle_bytes`, the idle buffers' \
+         capacities); heap held is what the counting allocator saw still live once the last \
+         request was done, pool structures included. With max_capacity, every request above \
+         64 KiB reallocates the buffer it gets (counted in allocs/req). A BufPool buffer \
+         that grows moves up a class, counted as created there."
     );
 }
 
@@ -295,5 +257,6 @@ fn main() {
         .check(&["--help"], 1)
         .and_then(|()| args.count(0, "REQUESTS", 20_000))
         .unwrap_or_else(|error| exit_with_usage(USAGE, Some(&error)));
-    print(&run(requests), requests);
+    let (rows, classes) = run(requests);
+    print(&rows, &classes, requests);
 }

@@ -13,7 +13,8 @@
 //!
 //! `TASKS` defaults to 500,000 and `WORKERS` to 2. The table gives tasks per second, wall-clock
 //! nanoseconds per task and, from a counting global allocator, allocations and bytes allocated
-//! per task (process-wide, so the queue and threads count too), then the pool's statistics.
+//! per task (process-wide, so the queue and threads count too), then the pool's statistics,
+//! and last `pool_core::report()`: every pool in the process, in one table.
 
 use std::collections::VecDeque;
 use std::hint::black_box;
@@ -311,6 +312,10 @@ fn print(report: &Report) {
     println!(
         "Pooled tasks still allocate for their notes: a note is an `Option<String>`, reset to \
          `None`, so its string is freed."
+    );
+    println!(
+        "\nEvery pool in the process (`pool_core::report()`):\n\n{}",
+        pool_core::report()
     );
 }
 

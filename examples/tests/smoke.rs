@@ -91,15 +91,23 @@ fn capped_pool_burst_is_bounded_and_trimmed_away() {
 }
 
 #[test]
-fn size_classes_max_capacity_frees_the_huge_buffers() {
+fn size_classes_buf_pool_holds_less_than_one_pool_and_allocates_less_than_none() {
     let _serial = serial();
-    let rows = size_classes::run(1_500);
-    assert_eq!(rows.len(), 4);
-    let (uncapped, capped) = (&rows[2], &rows[3]);
+    let (rows, classes) = size_classes::run(1_500);
+    assert_eq!(rows.len(), 5);
+    let (fresh, uncapped, buf_pool, bounded) = (&rows[0], &rows[1], &rows[3], &rows[4]);
+    let idle_bytes = |row: &size_classes::Row| row.stats.expect("a pooled row").idle_bytes;
     assert!(
-        capped.idle_bytes < uncapped.idle_bytes,
-        "{capped:?} vs {uncapped:?}"
+        idle_bytes(buf_pool) < idle_bytes(uncapped),
+        "{buf_pool:?} vs {uncapped:?}"
     );
+    assert!(
+        buf_pool.allocations < fresh.allocations,
+        "{buf_pool:?} vs {fresh:?}"
+    );
+    assert!(idle_bytes(bounded) <= 4 << 20, "{bounded:?}");
+    assert_eq!(classes.len(), 15);
+    assert!(classes.iter().all(|(_, stats)| stats.in_use == 0));
 }
 
 #[test]

@@ -17,7 +17,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use pool_core::{Pool, Poolable, Reset};
+use pool_core::{BufPool, Pool, Poolable, Reset};
 use poolshark::local::LPooled;
 
 const BUF: usize = 1024;
@@ -873,11 +873,92 @@ fn tokio_row(c: &mut Criterion) {
     group.finish();
 }
 
+/// Request sizes for the mixed-sizes row: `64 B × 16384^(u³)` for `u` uniform in `[0, 1)`,
+/// from 64 B to 1 MiB and skewed to the small end (three in four at most 4 KiB, one in ten
+/// above 64 KiB), as in the `size_classes` example; a fixed sequence, the same every run.
+fn mixed_sizes(n: usize) -> Vec<usize> {
+    let mut x = 23_199u64;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let u = (x >> 40) as f64 / (1u64 << 24) as f64;
+            ((64.0 * 16384f64.powf(u * u * u)) as usize).clamp(64, 1 << 20)
+        })
+        .collect()
+}
+
+/// Buffers of mixed sizes: `BufPool` (its power-of-two classes) against one `Pool<Vec<u8>>`
+/// capped with `max_capacity` (and, for its idle bytes, one without), and against allocating
+/// each buffer. Each iteration takes a buffer for the next size in a fixed skewed sequence,
+/// makes sure it holds that size, writes 16 bytes and gives it back. The idle bytes each pool
+/// holds afterwards are printed to stderr.
+fn buf_mixed_sizes(c: &mut Criterion) {
+    const CAP: usize = 64 * 1024;
+    let mut group = c.benchmark_group("mixed_sizes_get_write16_return");
+    let payload = [1u8; 16];
+    let sizes = mixed_sizes(4096);
+    let next = {
+        let sizes = sizes.clone();
+        move |i: &mut usize| {
+            *i = (*i + 1) % sizes.len();
+            sizes[*i]
+        }
+    };
+    let buf_pool = BufPool::new();
+    let mut i = 0;
+    group.bench_function("buf_pool", |b| {
+        b.iter(|| {
+            let mut v = buf_pool.get(next(&mut i));
+            v.extend_from_slice(black_box(&payload));
+            black_box(&mut *v);
+        })
+    });
+    let capped: Pool<Vec<u8>> = Pool::builder().max_capacity(CAP).build();
+    group.bench_function("pool_core_max_capacity_64k", |b| {
+        b.iter(|| {
+            let mut v = capped.get();
+            v.reserve(next(&mut i));
+            v.extend_from_slice(black_box(&payload));
+            black_box(&mut *v);
+        })
+    });
+    let uncapped: Pool<Vec<u8>> = Pool::new();
+    group.bench_function("pool_core_uncapped", |b| {
+        b.iter(|| {
+            let mut v = uncapped.get();
+            v.reserve(next(&mut i));
+            v.extend_from_slice(black_box(&payload));
+            black_box(&mut *v);
+        })
+    });
+    group.bench_function("fresh_alloc", |b| {
+        b.iter(|| {
+            let mut v: Vec<u8> = Vec::with_capacity(next(&mut i));
+            v.extend_from_slice(black_box(&payload));
+            black_box(&mut v);
+        })
+    });
+    group.finish();
+    eprintln!(
+        "mixed_sizes idle bytes after the run: buf_pool {} ({} buffers, bound {}), \
+         pool_core_max_capacity_64k {} ({} buffers), pool_core_uncapped {} ({} buffers)",
+        buf_pool.stats().idle_bytes,
+        buf_pool.stats().idle,
+        buf_pool.idle_bytes_bound(),
+        capped.stats().idle_bytes,
+        capped.stats().idle,
+        uncapped.stats().idle_bytes,
+        uncapped.stats().idle,
+    );
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    targets = vec1k, task, burst64, threads, producer_consumer_row, tokio_row
+    targets = vec1k, task, burst64, threads, producer_consumer_row, tokio_row, buf_mixed_sizes
 }
 criterion_main!(benches);

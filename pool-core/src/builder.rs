@@ -213,7 +213,7 @@ impl<T: Send + 'static, M, C> PoolBuilder<T, M, C> {
     /// thread-local caches, so every get and return takes the pool's lock (tens of nanoseconds,
     /// more under contention, against a few for a pool without it). Use it for pools of large,
     /// varied values where memory matters more than nanoseconds; for byte buffers,
-    /// `BufPool`'s size classes bound the bytes and keep the fast path. A pool
+    /// [`BufPool`](crate::BufPool)'s size classes bound the bytes and keep the fast path. A pool
     /// built with [`reset_with`](PoolBuilder::reset_with) counts every value as 0 bytes.
     ///
     /// ```

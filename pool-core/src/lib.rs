@@ -12,6 +12,7 @@
 //!   `#[derive(Poolable)]` implements both traits.
 //! - [`Shrink`] backs `#[pool(max_capacity = N)]` and [`PoolBuilder::max_capacity`], which stop
 //!   one huge request from pinning a huge buffer in the pool.
+//! - [`BufPool`] is a pool of `Vec<u8>` of every size, in power-of-two classes filed by capacity.
 //!
 //! Every `#[pool(..)]` option of the derives, with an example each, is in [`attributes`].
 //!
@@ -95,6 +96,9 @@
 
 mod barrier;
 mod budget;
+mod buf_builder;
+mod buf_guard;
+mod buf_pool;
 mod builder;
 mod cache;
 mod claim;
@@ -112,6 +116,7 @@ mod report;
 mod reset;
 mod shared;
 mod shrink;
+mod size_class;
 mod stats;
 mod sync;
 mod timer;
@@ -123,6 +128,9 @@ mod loom_models;
 #[doc = include_str!("../docs/attributes.md")]
 pub mod attributes {}
 
+pub use buf_builder::BufPoolBuilder;
+pub use buf_guard::{OwnedPooledBuf, PooledBuf};
+pub use buf_pool::BufPool;
 pub use builder::{PoolBuilder, ResetWith};
 pub use directory::{clear_all, pools, trim_all};
 pub use guard::{OwnedPooled, Pooled};
