@@ -4,7 +4,7 @@
 // Generated code is linted as user code where it carries user spans: keep it pedantic-clean.
 #![warn(clippy::pedantic)]
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 
 use pool_core::{Poolable, Reset};
@@ -140,6 +140,33 @@ fn poolable_also_implements_reset() {
     s.lines.push("line".to_owned());
     s.reset();
     assert!(s.lines.is_empty() && s.lines.capacity() >= 32);
+}
+
+/// `max_capacity` on the collections `Options` leaves out.
+#[derive(Reset, Default)]
+struct Sets {
+    #[pool(max_capacity = 16)]
+    set: HashSet<u32>,
+    #[pool(max_capacity = 16)]
+    heap: BinaryHeap<u32>,
+    #[pool(max_capacity = 4096)]
+    roomy: HashSet<u32>,
+}
+
+#[test]
+fn max_capacity_shrinks_hash_sets_and_binary_heaps() {
+    let mut s = Sets::default();
+    s.set.extend(0..10_000);
+    s.heap.extend(0..10_000);
+    s.roomy.extend(0..100);
+    let roomy_capacity = s.roomy.capacity();
+    s.reset();
+    assert!(s.set.is_empty() && s.heap.is_empty());
+    // A hash table may round up to its bucket count, but no further.
+    assert!(s.set.capacity() <= 32, "{}", s.set.capacity());
+    assert!(s.heap.capacity() <= 16, "{}", s.heap.capacity());
+    // Under the limit: the capacity is kept.
+    assert_eq!(s.roomy.capacity(), roomy_capacity);
 }
 
 /// `pool_core` under another name, as a crate re-exporting it would see it.

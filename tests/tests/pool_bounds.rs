@@ -9,7 +9,7 @@ use pool_tests::{assert_balanced, Counted};
 
 #[test]
 fn new_pool_has_documented_default_bound() {
-    const _: () = assert!(DEFAULT_MAX_IDLE >= 64);
+    assert_eq!(DEFAULT_MAX_IDLE, 256, "the default `Pool::new` documents");
     let pool: Pool<Vec<u8>> = Pool::new();
     assert_eq!(pool.max_idle(), DEFAULT_MAX_IDLE);
     assert_eq!(pool.stats(), PoolStats::default());

@@ -1,5 +1,6 @@
 //! The builder's options on values coming back: `max_capacity` and `keep_if`.
 
+use std::collections::{BinaryHeap, HashSet};
 use std::panic::{self, AssertUnwindSafe};
 
 use pool_core::{FnPool, Pool, PoolBuilder};
@@ -30,6 +31,34 @@ fn max_capacity_shrinks_returned_values_and_keeps_them() {
     let capacity = small.capacity();
     drop(small);
     assert_eq!(pool.get().capacity(), capacity);
+}
+
+#[test]
+fn max_capacity_shrinks_hash_sets_and_binary_heaps() {
+    let sets: Pool<HashSet<u64>> = Pool::builder().max_capacity(16).build();
+    let mut set = sets.get();
+    set.extend(0..10_000);
+    drop(set);
+    let set = sets.get();
+    // A hash table may round up to its bucket count, but no further.
+    assert!(set.is_empty() && set.capacity() <= 32, "{}", set.capacity());
+    drop(set);
+    assert_settled(sets.stats());
+
+    let heaps: Pool<BinaryHeap<u64>> = Pool::builder().max_capacity(16).build();
+    let mut heap = heaps.get();
+    heap.extend(0..10_000);
+    drop(heap);
+    let heap = heaps.get();
+    assert!(
+        heap.is_empty() && heap.capacity() <= 16,
+        "{}",
+        heap.capacity()
+    );
+    drop(heap);
+    let stats = heaps.stats();
+    assert_eq!((stats.created, stats.reused, stats.discarded), (1, 1, 0));
+    assert_settled(stats);
 }
 
 #[test]

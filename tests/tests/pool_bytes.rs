@@ -43,6 +43,31 @@ fn a_value_that_would_go_over_the_bound_is_dropped_as_discarded() {
 }
 
 #[test]
+fn every_get_and_return_is_counted_though_none_goes_through_a_cache() {
+    // Such a pool keeps no thread caches: each get and return takes the direct path to the
+    // depot, which counts them itself.
+    let pool = bounded(64 * KIB);
+    let (a, b) = (pool.get(), pool.get()); // created
+    drop((a, b)); // returned
+    for _ in 0..3 {
+        drop(pool.get()); // reused, returned
+    }
+    pool.put(Vec::with_capacity(KIB)); // created, returned
+    let stats = pool.stats();
+    assert_eq!(
+        (stats.created, stats.reused, stats.returned),
+        (3, 3, 6),
+        "{stats:?}"
+    );
+    assert_eq!(
+        (stats.idle, stats.in_use, stats.discarded),
+        (3, 0, 0),
+        "{stats:?}"
+    );
+    assert_eq!(stats.hit_rate(), 0.5);
+}
+
+#[test]
 fn a_value_that_grew_while_out_is_weighed_as_it_comes_back() {
     let pool = bounded(4 * KIB);
     pool.put(Vec::with_capacity(2 * KIB));

@@ -7,8 +7,8 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::thread;
 
-use pool_core::{Pool, Pooled};
-use pool_tests::{assert_balanced, Counted};
+use pool_core::{Pool, PoolStats, Pooled};
+use pool_tests::{assert_balanced, assert_settled, Counted};
 
 static FROM_DESTRUCTORS: Pool<Counted<0>> = Pool::with_max_idle(16);
 
@@ -50,6 +50,61 @@ fn thread_local_destructors_can_use_a_pool() {
     assert!(stats.idle <= 16);
     assert_eq!(Counted::<0>::live(), stats.idle as isize, "leaked or lost");
     assert_balanced(stats);
+}
+
+/// Dropped after the pool's thread-local table when set before the thread first uses a pool:
+/// its get and return find no cache, and take the direct path to the depot. Sends the pool's
+/// stats from before and after them.
+struct UsesPoolAfterTheTable {
+    pool: Arc<Pool<Vec<u8>>>,
+    report: mpsc::Sender<(PoolStats, PoolStats)>,
+}
+
+impl Drop for UsesPoolAfterTheTable {
+    fn drop(&mut self) {
+        let before = self.pool.stats();
+        let mut buf = self.pool.get(); // from the depot, where this thread's cache went
+        buf.push(1);
+        drop(buf); // back to the depot
+        let _ = self.report.send((before, self.pool.stats()));
+    }
+}
+
+thread_local! {
+    static AFTER_THE_TABLE: RefCell<Option<UsesPoolAfterTheTable>> = const { RefCell::new(None) };
+}
+
+#[test]
+fn gets_and_returns_after_the_threads_table_is_gone_are_counted() {
+    let pool = Arc::new(Pool::<Vec<u8>>::with_max_idle(8));
+    let (report, reported) = mpsc::channel();
+    {
+        let pool = Arc::clone(&pool);
+        thread::spawn(move || {
+            // Set first, so it is dropped after the table the pool makes below.
+            let user = UsesPoolAfterTheTable {
+                pool: Arc::clone(&pool),
+                report,
+            };
+            AFTER_THE_TABLE.with(|slot| *slot.borrow_mut() = Some(user));
+            drop(pool.get()); // created, then cached on this thread
+        })
+        .join()
+        .unwrap();
+    }
+    let (before, after) = reported.recv().expect("the destructor ran");
+    assert_eq!(
+        (before.created, before.reused, before.returned, before.idle),
+        (1, 0, 1, 1),
+        "{before:?}"
+    );
+    assert_eq!(
+        (after.reused, after.returned),
+        (1, 2),
+        "the get and the return on the direct path: {after:?}"
+    );
+    assert_eq!((after.created, after.idle, after.in_use), (1, 1, 0));
+    assert_settled(pool.stats());
 }
 
 #[test]

@@ -32,27 +32,35 @@ fn static_pools_work_from_many_threads() {
 
 #[test]
 fn a_producer_thread_does_not_starve_a_consumer_of_slots() {
-    // One thread gets every value and hands it to another, which drops it: the classic
-    // producer/consumer. The producer's cache ends up holding reserved slots and no values;
-    // when the consumer finds the budget empty, the producer must give those slots back, or
-    // every return would be discarded and every get would allocate.
-    let pool = Arc::new(Pool::<Vec<u8>>::with_max_idle(8));
-    let (to_consumer, values) = mpsc::channel::<OwnedPooled<Vec<u8>>>();
-    let (to_producer, acks) = mpsc::channel::<()>();
-    let consumer = thread::spawn(move || {
-        for value in values {
-            drop(value);
-            to_producer.send(()).unwrap();
+    // One thread gets every value and hands them to others, which drop them: the classic
+    // producer/consumer. Each round the producer takes all `max_idle` values, four times what
+    // its cache holds. The consumers of the round before have exited, so every idle value is
+    // in the depot, and the producer refills a full batch (half its cache) at a time: the
+    // values bring their slots, and the slots of the values it hands over stay with it, empty.
+    // After its last refill it holds a whole batch of them. Two new consumers then return all
+    // `max_idle` values and need every slot, the producer's stranded ones included, or returns
+    // are dropped and every round has to create values again.
+    const MAX_IDLE: usize = pool_core::DEFAULT_MAX_IDLE;
+    let rounds = if cfg!(miri) { 3 } else { 20 };
+    let pool = Arc::new(Pool::<Vec<u8>>::with_max_idle(MAX_IDLE));
+    for round in 0..rounds {
+        let mut values: Vec<_> = (0..MAX_IDLE).map(|_| pool.get_owned()).collect();
+        let half = values.split_off(MAX_IDLE / 2);
+        // Both consumers are done, and gone, before the next round: no timing in the outcome.
+        let consumers = [values, half].map(|batch| thread::spawn(move || drop(batch)));
+        for consumer in consumers {
+            consumer.join().unwrap();
         }
-    });
-    for _ in 0..1000 {
-        to_consumer.send(pool.get_owned()).unwrap();
-        acks.recv().unwrap(); // strictly alternate: no timing in the outcome
+        let stats = pool.stats();
+        assert_eq!(
+            (stats.discarded, stats.idle),
+            (0, MAX_IDLE as u64),
+            "round {round}: returns dropped for want of slots: {stats:?}"
+        );
     }
-    drop(to_consumer);
-    consumer.join().unwrap();
     let stats = pool.stats();
-    assert!(stats.reused >= 900, "{stats:?}");
+    assert_eq!(stats.created, MAX_IDLE as u64, "{stats:?}");
+    assert_eq!(stats.reused, (MAX_IDLE * (rounds - 1)) as u64, "{stats:?}");
     assert_balanced(stats);
 }
 
