@@ -13,11 +13,14 @@
 //! operation and the rare visitor (a steal, a trim, a `stats()`) a system call, about 0.4 µs.
 //!
 //! Where Linux lacks the system call (before 4.14, or a sandbox that filters it), or
-//! `POOL_CORE_NO_MEMBARRIER` is set in the environment when the first pool is used,
-//! [`available`] is false and owners take their claims as visitors do, with a compare-exchange
-//! (`Claim::new`). Elsewhere, and under Miri and loom, which cannot run it, both halves are
-//! sequentially consistent fences, which order the two sides just as well; loom checks the
-//! claim protocol with them.
+//! `POOL_CORE_NO_MEMBARRIER` is set in the environment when the first pool is made,
+//! [`available`] is false: a free lock is `FENCED`, so the owner's fast claim always fails and
+//! it claims with a full fence instead (`Claim::try_hold_own_fenced`). Elsewhere, and under
+//! Miri and loom, which cannot run it, both halves are sequentially consistent fences, which
+//! order the two sides just as well; loom checks the claim protocol with them. (The pairing of
+//! a compiler fence with `membarrier` is outside the Rust memory model, so Miri, loom and
+//! ThreadSanitizer cannot check the Linux path itself: it is the kernel's documented
+//! guarantee, used as liburcu, Folly and `seize` use it.)
 
 /// Whether [`light`] and [`heavy`] pair up. Fixed by the first [`prepare`]; before it, and
 /// where Linux has no `membarrier`, false.
@@ -53,13 +56,14 @@ mod imp {
     const UNKNOWN: u8 = 0;
     /// `membarrier` is registered for this process.
     const EXPEDITED: u8 = 1;
-    /// No `membarrier`: owners take their claims with a compare-exchange.
+    /// No `membarrier`: owners claim with a full fence (see `Claim::try_hold_own_fenced`).
     const NONE: u8 = 2;
 
     static MODE: AtomicU8 = AtomicU8::new(UNKNOWN);
 
-    /// Set in the environment, the process does without `membarrier`: for programs whose
-    /// threads must not be interrupted (isolated, real-time cores), and to test the fallback.
+    /// Set in the environment (to any value) when the first pool is made, the process does
+    /// without `membarrier`: for programs whose threads must not be interrupted (isolated,
+    /// real-time cores), and to test the fallback.
     const NO_MEMBARRIER: &str = "POOL_CORE_NO_MEMBARRIER";
 
     // The kernel's ABI (`linux/membarrier.h`).
@@ -86,23 +90,34 @@ mod imp {
 
     #[inline(always)]
     pub(super) fn light() {
-        // Claims made while `membarrier` was not registered never take this path (their
-        // lock starts marked), so a compiler fence is all it needs.
+        // Claims made without `membarrier` never take this path (their lock is `FENCED` when
+        // free, so the fast claim fails), so a compiler fence is all it needs.
         compiler_fence(Ordering::SeqCst);
     }
 
     pub(super) fn heavy() {
-        match MODE.load(Ordering::Relaxed) {
-            EXPEDITED => {
-                if membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) != 0 {
-                    // Registered, it cannot fail; if it did, an owner that skipped its fence
-                    // could race this visitor, so stop rather than corrupt a cache.
+        // The mode never changes once chosen (`choose`), and every visitor reached its cache
+        // through a pool made after the choice, so it reads the chosen mode.
+        if MODE.load(Ordering::Relaxed) != EXPEDITED {
+            // No owner relies on a heavy barrier: a fence keeps the visitor's own order.
+            fence(Ordering::SeqCst);
+            return;
+        }
+        loop {
+            if membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0 {
+                return;
+            }
+            match std::io::Error::last_os_error().raw_os_error() {
+                // The kernel allocates a CPU mask per call (`CONFIG_CPUMASK_OFFSTACK`): under
+                // memory pressure it fails for now, not for good.
+                Some(libc::ENOMEM | libc::EINTR | libc::EAGAIN) => std::thread::yield_now(),
+                _ => {
+                    // Registered, nothing else should fail; if it did, an owner that skipped
+                    // its fence could race this visitor, so stop rather than corrupt a cache.
                     eprintln!("pool-core: membarrier failed after registration; aborting");
                     std::process::abort();
                 }
             }
-            // No owner relies on a heavy barrier: a fence keeps the visitor's own order.
-            _ => fence(Ordering::SeqCst),
         }
     }
 
@@ -112,8 +127,11 @@ mod imp {
         }
     }
 
-    /// Registers this process for `membarrier`, if the kernel has it. Two threads racing here
-    /// both register, which is harmless, and store the same mode.
+    /// Registers this process for `membarrier`, if the kernel has it, and fixes the mode for
+    /// good: the first thread to decide wins, and one racing it adopts its decision (having
+    /// perhaps registered too, which is harmless), so no claim ever sees the mode change.
+    /// Registering waits for an RCU grace period in a process that already has several threads
+    /// (a few milliseconds, once per process).
     #[cold]
     fn choose() {
         let wanted = MEMBARRIER_CMD_PRIVATE_EXPEDITED | MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED;
@@ -131,7 +149,34 @@ mod imp {
         } else {
             NONE
         };
-        MODE.store(mode, Ordering::Relaxed);
+        decide(&MODE, mode);
+    }
+
+    /// Fixes `cell` to `mode` unless a decision is there already; the mode in force. Relaxed:
+    /// every claim is made after its pool's `prepare`, so it is ordered after this.
+    fn decide(cell: &AtomicU8, mode: u8) -> u8 {
+        match cell.compare_exchange(UNKNOWN, mode, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => mode,
+            Err(first) => first,
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn the_first_decision_holds_whatever_a_racing_one_decides() {
+            // A review found two racing first uses could store different modes (say, the
+            // environment changed, or one registration failed for want of memory), leaving
+            // claims made under the first with visitors under the second.
+            for (first, second) in [(EXPEDITED, NONE), (NONE, EXPEDITED)] {
+                let cell = AtomicU8::new(UNKNOWN);
+                assert_eq!(decide(&cell, first), first);
+                assert_eq!(decide(&cell, second), first);
+                assert_eq!(cell.load(Ordering::Relaxed), first);
+            }
+        }
     }
 }
 

@@ -146,18 +146,19 @@ impl<T> Cache<T> {
         self.held(Holder::Visitor)
     }
 
-    /// Every cache of `caches` at once, from any thread, for a snapshot: each lock taken, then
-    /// one barrier for all, then each owner waited for.
+    /// Every cache of `caches` at once, from any thread, for a snapshot or a walk (whose
+    /// caller holds the list of caches, so no other thread holds more than one claim): each
+    /// lock taken, then one barrier for all, then each owner waited for.
     pub(crate) fn hold_all<'a>(caches: &'a [Arc<Cache<T>>]) -> Vec<Held<'a, T>> {
+        // Allocated before any lock is taken, so a failed allocation leaves none held.
+        let mut held = Vec::with_capacity(caches.len());
         caches.iter().for_each(|cache| cache.claim.lock());
         barrier::heavy();
-        caches
-            .iter()
-            .map(|cache| {
-                cache.claim.wait_for_owner();
-                cache.held(Holder::Visitor)
-            })
-            .collect()
+        for cache in caches {
+            cache.claim.wait_for_owner();
+            held.push(cache.held(Holder::Visitor));
+        }
+        held
     }
 
     #[inline]

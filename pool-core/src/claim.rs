@@ -241,8 +241,8 @@ impl Claim {
     }
 
     /// Takes the claim from any thread, the owner's included, waiting for its holder: a holder
-    /// keeps it for a bounded time (it runs no user code, waits for no other claim, and takes
-    /// only the depot's lock).
+    /// keeps it for a bounded time (it runs no user code and takes only the depot's lock; only
+    /// a snapshot or a walk, which holds the list of caches, waits for a second claim).
     pub(crate) fn hold(&self) {
         self.lock();
         // Either the owner's next claim sees the lock held, or this sees the owner busy.

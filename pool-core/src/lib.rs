@@ -80,7 +80,7 @@
 //! - `barrier.rs`, that barrier: on Linux the `membarrier(2)` system call, so the owner's get
 //!   and return need no locked instruction. Setting `POOL_CORE_NO_MEMBARRIER` in the
 //!   environment (for threads on isolated cores that must not be interrupted) makes owners
-//!   take their claims with a compare-exchange instead; other systems use fences;
+//!   claim with a full fence instead, as every owner does off Linux;
 //! - `sync.rs`, the dereference of a cache's data pointer, whose caller holds the claim;
 //! - `guard.rs`, the guards' `ManuallyDrop` value, taken out exactly once.
 //!

@@ -2,8 +2,9 @@
 //! thread's cache, the trim generation and the counters.
 //!
 //! Lock order: the list of caches, then a cache's claim, then the depot's lock. Only a snapshot
-//! (`stats`, `idle`) holds more than one claim, and it holds the list while it does, so no
-//! other thread can be holding a second one. A walk over every cache (`trim`, `clear`, `stats`,
+//! (`stats`, `idle`) or a walk (`trim`, `clear`) holds more than one claim, all taken at once
+//! with one barrier, and it holds the list while it does, so no other thread can be holding a
+//! second one. A walk over every cache (`trim`, `clear`, `stats`,
 //! `idle`) and a retiring cache hold the list throughout; other visits (a steal, a reclaim) lock
 //! it only to clone one entry. A claim's holder waits at most for the depot's lock, whose
 //! holders wait for nothing, so a claim is held for a bounded time, which is what lets any
@@ -365,8 +366,8 @@ impl<T> Shared<T> {
         mut f: impl FnMut(&mut S, &mut Held<'_, T>),
         end: impl FnOnce(S, &mut Depot<T>) -> R,
     ) -> R {
-        for cache in caches {
-            let mut held = cache.hold();
+        // Every claim taken with one barrier, each given back once its cache is caught up.
+        for mut held in Cache::hold_all(caches) {
             let mut depot = self.lock();
             self.catch_up(&mut depot, &mut held);
             self.unlock(depot);
