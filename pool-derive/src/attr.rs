@@ -8,6 +8,7 @@
 
 use proc_macro2::{Delimiter, Span};
 use syn::meta::ParseNestedMeta;
+use syn::parse::ParseStream;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, LitStr, Meta, Path, Token, WherePredicate};
@@ -32,8 +33,10 @@ pub(crate) enum FieldReset {
     Skip,
     /// `#[pool(default)]`: the field is assigned `Default::default()`.
     Default,
-    /// `#[pool(reset_with = f)]`: the derive calls `f(&mut field)`.
-    With(Callable),
+    /// `#[pool(reset_with = f)]`: the derive calls `f(&mut field)`. (Boxed: a token stream and
+    /// a closure's parts are large, and larger still with proc-macro2's `span-locations`, which
+    /// the generated-input test enables.)
+    With(Box<Callable>),
 }
 
 /// The `#[pool(..)]` options of a field, resolved.
@@ -103,10 +106,11 @@ fn field_option(meta: &ParseNestedMeta) -> syn::Result<Keyed<FieldOption>> {
     let value = match Key::from_path(&meta.path) {
         Some(Key::Skip) => flag(meta, Key::Skip).map(|()| FieldOption::Skip)?,
         Some(Key::Default) => flag(meta, Key::Default).map(|()| FieldOption::Default)?,
-        Some(Key::ResetWith) => {
-            FieldOption::ResetWith(Callable::parse(meta.value()?, Key::ResetWith)?)
-        }
-        Some(Key::MaxCapacity) => FieldOption::MaxCapacity(meta.value()?.parse()?),
+        Some(Key::ResetWith) => FieldOption::ResetWith(Callable::parse(
+            value(meta, Key::ResetWith)?,
+            Key::ResetWith,
+        )?),
+        Some(Key::MaxCapacity) => FieldOption::MaxCapacity(value(meta, Key::MaxCapacity)?.parse()?),
         Some(key @ (Key::New | Key::Crate | Key::Bound | Key::Global)) => {
             return Err(misplaced(meta, key));
         }
@@ -150,7 +154,7 @@ fn resolve(ctxt: &Ctxt, written: Vec<Keyed<FieldOption>>, subject: &str) -> Fiel
         match option.value {
             FieldOption::Skip => attrs.reset = FieldReset::Skip,
             FieldOption::Default => attrs.reset = FieldReset::Default,
-            FieldOption::ResetWith(f) => attrs.reset = FieldReset::With(f),
+            FieldOption::ResetWith(f) => attrs.reset = FieldReset::With(Box::new(f)),
             FieldOption::MaxCapacity(max) => {
                 attrs.shrink = Some(Keyed {
                     key: span,
@@ -226,7 +230,10 @@ fn container_key(
         subject,
     };
     match key {
-        Key::New => written.store(&mut out.new, Callable::parse(meta.value()?, Key::New)?),
+        Key::New => written.store(
+            &mut out.new,
+            Callable::parse(value(meta, Key::New)?, Key::New)?,
+        ),
         Key::Crate => written.store(&mut out.krate, crate_path(meta)?),
         Key::Bound => written.store(&mut out.bound, bound(meta)?),
         Key::Global => written.store(&mut out.global, global(meta)?),
@@ -330,6 +337,28 @@ fn pool_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
     attrs.iter().filter(|attr| attr.path().is_ident(POOL))
 }
 
+/// The value after `key =`. A key written without one (`#[pool(reset_with)]`) is reported at the
+/// key, with the form it takes, rather than as syn's "expected `=`" at whatever follows it.
+fn value<'a>(meta: &ParseNestedMeta<'a>, key: Key) -> syn::Result<ParseStream<'a>> {
+    if meta.input.peek(Token![=]) {
+        return meta.value();
+    }
+    let what = match key {
+        Key::ResetWith | Key::New => "`f` a function or a closure",
+        Key::MaxCapacity => "`N` the capacity the field shrinks to",
+        Key::Crate => "`path` the path to pool-core",
+        Key::Bound => "the where-clause predicates in the string",
+        Key::Skip | Key::Default | Key::Global => "",
+    };
+    Err(syn::Error::new(
+        meta.path.span(),
+        format!(
+            "`{key}` needs a value: write `#[pool({})]`, with {what}",
+            key.form()
+        ),
+    ))
+}
+
 /// Checks that a flag (`skip`, `default`) is written bare, not `skip = true`.
 fn flag(meta: &ParseNestedMeta, key: Key) -> syn::Result<()> {
     if meta.input.is_empty() || meta.input.peek(Token![,]) {
@@ -341,7 +370,7 @@ fn flag(meta: &ParseNestedMeta, key: Key) -> syn::Result<()> {
 
 /// `crate = path`, also accepting serde's string form `crate = "path"`.
 fn crate_path(meta: &ParseNestedMeta) -> syn::Result<Path> {
-    let value = meta.value()?;
+    let value = value(meta, Key::Crate)?;
     if value.peek(LitStr) {
         value.parse::<LitStr>()?.parse()
     } else {
@@ -351,7 +380,7 @@ fn crate_path(meta: &ParseNestedMeta) -> syn::Result<Path> {
 
 /// `bound = "T: Reset, U: Default"`: where-clause predicates written in a string, as serde does.
 fn bound(meta: &ParseNestedMeta) -> syn::Result<Vec<WherePredicate>> {
-    let lit = meta.value()?.parse::<LitStr>()?;
+    let lit = value(meta, Key::Bound)?.parse::<LitStr>()?;
     let predicates = lit
         .parse_with(Punctuated::<WherePredicate, Token![,]>::parse_terminated)
         .map_err(|err| {
@@ -375,6 +404,12 @@ fn global(meta: &ParseNestedMeta) -> syn::Result<Option<Expr>> {
     let mut max_idle = None;
     meta.parse_nested_meta(|inner| {
         if inner.path.is_ident(MAX_IDLE) && max_idle.is_none() {
+            if !inner.input.peek(Token![=]) {
+                return Err(syn::Error::new(
+                    inner.path.span(),
+                    "`max_idle` needs a value: write `#[pool(global(max_idle = N))]`",
+                ));
+            }
             max_idle = Some(inner.value()?.parse::<Expr>()?);
             Ok(())
         } else if inner.path.is_ident(MAX_IDLE) {

@@ -86,8 +86,17 @@ impl Callable {
 }
 
 impl Closure {
-    /// The closure's parts, if `tokens` is one: `|..| body` or `move |..| body`.
+    /// The closure's parts, if `tokens` is one: `|..| body` or `move |..| body`, also when a
+    /// `macro_rules!` passed it in as an `$f:expr` fragment, which arrives as one token, a group
+    /// without delimiters (the compiler would otherwise be left to infer the untyped parameter
+    /// from a call it checks only after the body, and fail: "type annotations needed").
     fn split(tokens: &[TokenTree]) -> Option<Self> {
+        if let [TokenTree::Group(group)] = tokens {
+            if group.delimiter() == Delimiter::None {
+                let inside: Vec<TokenTree> = group.stream().into_iter().collect();
+                return Closure::split(&inside);
+            }
+        }
         let (capture, rest) = match tokens.split_first() {
             Some((TokenTree::Ident(ident), rest)) if ident == "move" => {
                 (ident.to_token_stream(), rest)
@@ -295,8 +304,8 @@ fn quoted_kind(value: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use proc_macro2::TokenStream;
-    use quote::quote;
+    use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
+    use quote::{quote, ToTokens};
     use syn::parse::Parser;
 
     use super::{quoted_kind, Callable};
@@ -350,6 +359,32 @@ mod tests {
             callee,
             "(move | mut v : & mut Vec < u8 > , | -> () { v . clear () })"
         );
+    }
+
+    /// A closure passed through `macro_rules!` as `$f:expr` arrives in a group without
+    /// delimiters; its parameter is typed all the same (found by the generated-input test:
+    /// `reset_with = $f` with `|v| v.clear()` failed with "type annotations needed").
+    #[test]
+    fn a_closure_from_a_macro_fragment_is_typed_and_counted() {
+        let fragment = |tokens: TokenStream| {
+            TokenTree::Group(Group::new(Delimiter::None, tokens)).into_token_stream()
+        };
+        let closure = fragment(quote!(|v| v.clear()));
+        let (callee, rest) = parse(quote!(#closure, skip));
+        assert_eq!(
+            (callee.as_str(), rest.as_str()),
+            (
+                "(| v : & mut Vec < u8 > , | -> () { v . clear () })",
+                ", skip"
+            )
+        );
+        let nested = fragment(fragment(quote!(move |a, b| ())));
+        let parser = |input: syn::parse::ParseStream| Callable::parse(input, Key::ResetWith);
+        let callable = parser.parse2(nested).expect("parses");
+        assert_eq!(callable.closure_params().map(|(count, _)| count), Some(2));
+        // A path in a fragment is called as it is.
+        let (callee, _) = parse(fragment(quote!(Vec::clear)));
+        assert_eq!(callee.replace(' ', ""), "(Vec::clear)");
     }
 
     #[test]

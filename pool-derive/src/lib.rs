@@ -67,6 +67,10 @@ mod symbol;
 mod validate;
 
 #[cfg(test)]
+mod fuzz_check;
+#[cfg(test)]
+mod fuzz_gen;
+#[cfg(test)]
 mod tests;
 
 use proc_macro::TokenStream;

@@ -83,6 +83,11 @@ impl Key {
         }
     }
 
+    /// The key as written with its value, for a message's `#[pool(..)]`: `reset_with = f`.
+    pub(crate) fn form(self) -> &'static str {
+        self.forms()[0].trim_matches('`')
+    }
+
     /// Where the key is written.
     pub(crate) fn level(self) -> Level {
         match self {
