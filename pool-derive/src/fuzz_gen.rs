@@ -1215,26 +1215,28 @@ impl<'a, 'b> Gen<'a, 'b> {
         if !place.reset {
             return Ok(Vec::new());
         }
-        let mut choices: Vec<FieldKey> = vec![FieldKey::Skip, FieldKey::ResetWith];
+        // `None`: no option, the type's own reset, first where the type has one.
+        let mut choices: Vec<Option<FieldKey>> = Vec::new();
         if ty.reset() {
-            choices.extend([FieldKey::MaxCapacity; 4]);
+            choices.extend([None; 4]);
         }
+        choices.extend([Some(FieldKey::Skip), Some(FieldKey::ResetWith)]);
         if ty.default() {
-            choices.push(FieldKey::Default);
+            choices.push(Some(FieldKey::Default));
         }
         let mut options = Vec::new();
         let decided = self.pick(&choices)?;
-        // `MaxCapacity` here stands for "no option": the type's own reset.
         match decided {
-            FieldKey::Skip => options.push(quote!(skip)),
-            FieldKey::Default => options.push(quote!(default)),
-            FieldKey::ResetWith => {
+            Some(FieldKey::Skip) => options.push(quote!(skip)),
+            Some(FieldKey::Default) => options.push(quote!(default)),
+            Some(FieldKey::ResetWith) => {
                 let f = self.reset_with(ty)?;
                 options.push(quote!(reset_with = #f));
             }
-            FieldKey::MaxCapacity => {}
+            Some(FieldKey::MaxCapacity) | None => {}
         }
-        if matches!(decided, FieldKey::ResetWith | FieldKey::MaxCapacity)
+        // `max_capacity` shrinks after a reset by the type or by `reset_with`.
+        if matches!(decided, None | Some(FieldKey::ResetWith))
             && ty.shrink()
             && self.chance(1, 2)?
         {

@@ -66,6 +66,10 @@ mod respan;
 mod symbol;
 mod validate;
 
+// Generated inputs and what the expansion must do with them (no panic, every error spanned in
+// the input), for the property test; `fuzz/src/lib.rs` compiles these two and every module above
+// by `#[path]` for the fuzz target (a module added here goes on its list too), and
+// `tests/tests/derive_generated.rs` the generator, to compile a sample of its valid inputs.
 #[cfg(test)]
 mod fuzz_check;
 #[cfg(test)]
