@@ -308,7 +308,7 @@ impl<T> Shared<T> {
     /// asks their owners for it (`ask`) and waits a moment: a running owner shares at its next
     /// operation, and `ready` turns true. Failing that (owners parked, or slow to come back), it
     /// holds each cache in turn, brought up to date under the depot's lock, and runs `f` until
-    /// `f` moves something; returns what it moved (0 if the owners' sharing made `ready` true).
+    /// `f` moves something; returns what it moved (1 if the owners' sharing made `ready` true).
     /// Best effort: the list is read one entry at a time, so a cache leaving it meanwhile may be
     /// skipped.
     fn visit_others(
@@ -335,7 +335,9 @@ impl<T> Shared<T> {
             }
         }
         if asked && wait_for(&ready) {
-            return 0;
+            // The owners shared: progress, though another thread may take it first, so the
+            // caller looks again rather than give up (a return dropped below `max_idle`).
+            return 1;
         }
         for index in 0.. {
             let Some(cache) = others(index) else {
