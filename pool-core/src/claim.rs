@@ -25,7 +25,7 @@ use crate::sync::{fence, yield_now, AtomicUsize, Ordering};
 #[derive(Debug)]
 pub(crate) struct Claim {
     /// Written by the owner thread only: [`BUSY`] while it holds the cache, otherwise the
-    /// [`Hint`] it left (or an empty one, while it waits for a visitor).
+    /// [`Hint`] it left (or [`ASIDE`], while it waits for a visitor).
     state: AtomicUsize,
     /// [`FREE`] (or [`FENCED`], without an asymmetric barrier); [`HELD`] by a visitor, or by
     /// the owner clearing a visit; or free with the [`VISITED`] mark and the [`Hint`] the last
@@ -34,6 +34,10 @@ pub(crate) struct Claim {
 }
 
 const BUSY: usize = usize::MAX;
+/// The owner's busy word while it stands aside for a visitor ([`Claim::step_aside`]): not busy,
+/// and what the cache holds unknown (a visitor may be changing it), so [`Claim::hint`] says
+/// nothing rather than "empty", which would turn steals and reclaims away from it.
+const ASIDE: usize = usize::MAX - 1;
 const FREE: usize = 0;
 const HELD: usize = usize::MAX;
 /// The lock word's mark of a visit since the owner last held the cache; the bits below it are
@@ -213,7 +217,7 @@ impl Claim {
     #[inline(always)]
     fn step_aside(&self) {
         // Release: the owner's writes of its last operation, for the visitor that reads this.
-        self.state.store(Hint::encode(0, 0), Ordering::Release);
+        self.state.store(ASIDE, Ordering::Release);
     }
 
     /// Asks the owner to share at its next operation; false if a visitor holds the cache now
@@ -290,13 +294,14 @@ impl Claim {
         }
     }
 
-    /// What the cache held at its last release, or `None` while someone holds it.
+    /// What the cache held at its last release, or `None` while someone holds it (or its owner
+    /// stands aside for a visitor, and what it holds is not known).
     pub(crate) fn hint(&self) -> Option<Hint> {
         match self.lock.load(Ordering::Relaxed) {
             HELD => None,
             visited if visited & VISITED != 0 => Some(Hint::decode(visited)),
             _ => match self.state.load(Ordering::Relaxed) {
-                BUSY => None,
+                BUSY | ASIDE => None,
                 state => Some(Hint::decode(state)),
             },
         }
@@ -321,5 +326,45 @@ fn wait(spins: &mut u32) {
         std::hint::spin_loop();
     } else {
         yield_now();
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    /// An owner turned away by a visitor's mark steps aside until its slow claim; meanwhile
+    /// its hint must not say the cache is empty, or a steal or reclaim skips a cache that
+    /// holds what it looks for (a get then creates, a return is discarded, while values and
+    /// slots sit idle).
+    #[test]
+    fn an_owner_stepping_aside_does_not_hide_what_its_cache_holds() {
+        for ask in [Ask::Values, Ask::Slots] {
+            let claim = Claim::new();
+            // SAFETY: this thread is the claim's only owner, and holds it nowhere else.
+            unsafe {
+                claim.hold_own();
+            }
+            claim.give_back(Holder::Owner, 5, 8);
+            assert_eq!(
+                claim.hint(),
+                Some(Hint {
+                    len: 5,
+                    reserved: 8
+                })
+            );
+            assert!(claim.ask(ask));
+            // SAFETY: as above; a failed claim is not held.
+            let fast = unsafe { claim.try_hold_own() };
+            // SAFETY: as above.
+            let fenced = unsafe { claim.try_hold_own_fenced() };
+            assert!(!fast, "an ask turns the fast claim away");
+            assert!(!fenced, "and the fenced one");
+            let hint = claim.hint();
+            assert!(
+                hint.map_or(true, |hint| hint.len == 5 && hint.reserved == 8),
+                "{ask:?}: hint {hint:?} while the owner stands aside"
+            );
+        }
     }
 }

@@ -77,9 +77,6 @@ fn warm_bursts_of_a_derived_type_allocate_nothing() {
 }
 
 #[test]
-#[ignore = "intermittent: a fresh-clone CI run saw 67 values made where two batches (64) \
-            hold, so 6 returns were discarded at max_idle: a get that created while values were \
-            idle elsewhere, a race in the ask/steal path, open in issue 8. Run with --ignored."]
 fn warm_producer_consumer_hand_offs_allocate_nothing() {
     // Values taken on one thread and returned on another, in batches of 32 through a bounded
     // channel (the batches' vectors go back and forth, so the test itself allocates nothing
