@@ -207,6 +207,15 @@ fn vec1k(c: &mut Criterion) {
             black_box(&mut *v);
         })
     });
+    // The same buffers from `BufPool`, its class chosen from the request on every get.
+    let bufs = BufPool::new();
+    group.bench_function("buf_pool", |b| {
+        b.iter(|| {
+            let mut v = bufs.get(BUF);
+            v.extend_from_slice(black_box(&payload));
+            black_box(&mut *v);
+        })
+    });
     let op = object_pool::Pool::new(64, || Vec::with_capacity(BUF));
     group.bench_function("object_pool", |b| {
         b.iter(|| {

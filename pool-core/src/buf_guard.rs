@@ -1,16 +1,22 @@
 //! The guards [`PooledBuf`] and [`OwnedPooledBuf`]: a buffer out of a [`BufPool`], filed by
 //! its capacity when dropped.
 
+// A class's pool keeps its buffers boxed, as every `Pool` keeps its values, so a buffer moves
+// between the guard, the caches and the depot as one pointer: the box is the pool's, not an
+// extra allocation per get.
+#![allow(clippy::box_collection)]
+
 use std::borrow::{Borrow, BorrowMut};
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::io;
-use std::mem;
+use std::mem::ManuallyDrop;
 use std::ops::{Deref, DerefMut};
+use std::ptr;
 use std::sync::Arc;
 
 use crate::size_class::SizeClasses;
-use crate::{BufPool, OwnedPooled, Pooled};
+use crate::{BufPool, Pool};
 
 /// A buffer from a [`BufPool`], taken by [`BufPool::get`]: an empty `Vec<u8>` with at least
 /// the capacity asked for. Dropping it clears the buffer and gives it to the class of its
@@ -41,7 +47,13 @@ use crate::{BufPool, OwnedPooled, Pooled};
 #[must_use = "dropping the guard at once gives the buffer straight back to the pool"]
 pub struct PooledBuf<'a> {
     pool: &'a BufPool,
-    buf: Slot<Pooled<'a, Vec<u8>>>,
+    /// The pool of the class it came from, kept so that the way back computes nothing; `None`
+    /// for a request above the largest class.
+    class: Option<&'a Pool<Vec<u8>>>,
+    /// Taken out exactly once: by `Drop`, or by `into_parts`, which skips `Drop`.
+    buf: ManuallyDrop<Box<Vec<u8>>>,
+    /// The log2 of its class's size (of no use without a class).
+    log2: u32,
 }
 
 /// A buffer from a [`BufPool`] in an [`Arc`], taken by [`BufPool::get_owned`]. Like
@@ -64,63 +76,37 @@ pub struct PooledBuf<'a> {
 #[must_use = "dropping the guard at once gives the buffer straight back to the pool"]
 pub struct OwnedPooledBuf {
     pool: Arc<BufPool>,
-    buf: Slot<OwnedPooled<Vec<u8>>>,
+    /// As in [`PooledBuf`].
+    buf: ManuallyDrop<Box<Vec<u8>>>,
+    /// The log2 of the size of the class it came from, or [`OVERSIZED`].
+    log2: u32,
 }
 
-/// Where a guard's buffer comes from: a class's pool (behind that pool's guard), or nowhere,
-/// for a request above the largest class.
-enum Slot<G> {
-    /// From the class of size `2^log2`: back there if its capacity is still in the class's
-    /// range, a check of one shift on the way back.
-    Class {
-        buf: G,
-        log2: u32,
-    },
-    Oversized(Vec<u8>),
-}
-
-/// What [`BufPool::refile`] needs of a class's guard, borrowed or owned.
-pub(crate) trait ClassBuf: DerefMut<Target = Vec<u8>> + Sized {
-    /// Takes the buffer out of its class, counted there as detached.
-    fn detach(self) -> Vec<u8>;
-    /// Drops the buffer, counted in its class as discarded.
-    fn discard(self);
-}
-
-impl ClassBuf for Pooled<'_, Vec<u8>> {
-    fn detach(self) -> Vec<u8> {
-        Pooled::detach(self)
-    }
-
-    fn discard(self) {
-        Pooled::discard(self);
-    }
-}
-
-impl ClassBuf for OwnedPooled<Vec<u8>> {
-    fn detach(self) -> Vec<u8> {
-        OwnedPooled::detach(self)
-    }
-
-    fn discard(self) {
-        OwnedPooled::discard(self);
-    }
-}
+/// An owned guard's class for a request above the largest class: its buffer is in no class,
+/// and is dropped at the end (and never counted).
+pub(crate) const OVERSIZED: u32 = u32::MAX;
 
 impl<'a> PooledBuf<'a> {
+    /// A guard of the buffer `buf` of `class`, whose size is `2^log2`, or of no class.
     #[inline]
-    pub(crate) fn from_class(pool: &'a BufPool, buf: Pooled<'a, Vec<u8>>, log2: u32) -> Self {
+    pub(crate) fn new(
+        pool: &'a BufPool,
+        class: Option<&'a Pool<Vec<u8>>>,
+        buf: Box<Vec<u8>>,
+        log2: u32,
+    ) -> Self {
         PooledBuf {
             pool,
-            buf: Slot::Class { buf, log2 },
+            class,
+            buf: ManuallyDrop::new(buf),
+            log2,
         }
     }
 
-    pub(crate) fn oversized(pool: &'a BufPool, buf: Vec<u8>) -> Self {
-        PooledBuf {
-            pool,
-            buf: Slot::Oversized(buf),
-        }
+    /// The pool of its class.
+    #[inline]
+    fn class(&self) -> Option<&'a Pool<Vec<u8>>> {
+        self.class
     }
 
     /// The pool this buffer came from.
@@ -130,19 +116,21 @@ impl<'a> PooledBuf<'a> {
 }
 
 impl OwnedPooledBuf {
+    /// A guard of the buffer `buf` of the class of size `2^log2`, or of no class
+    /// ([`OVERSIZED`]).
     #[inline]
-    pub(crate) fn from_class(pool: Arc<BufPool>, buf: OwnedPooled<Vec<u8>>, log2: u32) -> Self {
+    pub(crate) fn new(pool: Arc<BufPool>, buf: Box<Vec<u8>>, log2: u32) -> Self {
         OwnedPooledBuf {
             pool,
-            buf: Slot::Class { buf, log2 },
+            buf: ManuallyDrop::new(buf),
+            log2,
         }
     }
 
-    pub(crate) fn oversized(pool: Arc<BufPool>, buf: Vec<u8>) -> Self {
-        OwnedPooledBuf {
-            pool,
-            buf: Slot::Oversized(buf),
-        }
+    /// The pool of its class.
+    #[inline]
+    fn class(&self) -> Option<&Pool<Vec<u8>>> {
+        (self.log2 != OVERSIZED).then(|| self.pool.class_pool(self.log2))
     }
 
     /// The pool this buffer came from.
@@ -154,43 +142,47 @@ impl OwnedPooledBuf {
 /// What both guards implement alike: the buffer's access, `detach`, `discard`, the filing
 /// `Drop`, and the traits of the buffer itself.
 macro_rules! buf_guard_impls {
-    ($guard:ident $(<$lt:lifetime>)?, $class:ty) => {
+    ($guard:ident $(<$lt:lifetime>)?) => {
         impl$(<$lt>)? $guard$(<$lt>)? {
             /// Takes the buffer for good: the caller owns it, and its class counts it as
             /// detached (a buffer above the largest class was in no class).
-            pub fn detach(mut this: Self) -> Vec<u8> {
-                match this.take() {
-                    Slot::Class { buf, .. } => ClassBuf::detach(buf),
-                    Slot::Oversized(buf) => buf,
-                }
+            pub fn detach(this: Self) -> Vec<u8> {
+                Self::end(this, Pool::forget_detached)
             }
 
             /// Drops the buffer instead of giving it back, counted in its class as discarded.
-            pub fn discard(mut this: Self) {
-                match this.take() {
-                    Slot::Class { buf, .. } => ClassBuf::discard(buf),
-                    Slot::Oversized(buf) => drop(buf),
-                }
+            pub fn discard(this: Self) {
+                drop(Self::end(this, Pool::forget_discarded));
             }
 
-            /// The buffer out of the guard, leaving an empty one that costs nothing to drop.
-            #[inline]
-            fn take(&mut self) -> Slot<$class> {
-                mem::replace(&mut self.buf, Slot::Oversized(Vec::new()))
+            /// Ends the guard without its `Drop`, counted by `count` in its class (if any).
+            fn end(this: Self, count: fn(&Pool<Vec<u8>>)) -> Vec<u8> {
+                if let Some(class) = this.class() {
+                    count(class);
+                }
+                let mut this = ManuallyDrop::new(this);
+                // SAFETY: `this` is never used or dropped again, so the buffer is taken, and
+                // the pool handle dropped, exactly once.
+                unsafe {
+                    ptr::drop_in_place(&mut this.pool);
+                    *ManuallyDrop::take(&mut this.buf)
+                }
             }
         }
 
         impl$(<$lt>)? Drop for $guard$(<$lt>)? {
-            /// Clears the buffer and files it by its capacity: its own class, another, or
-            /// dropped.
+            /// Clears the buffer and gives it to the class of its capacity.
             #[inline]
             fn drop(&mut self) {
-                if let Slot::Class { buf, log2 } = self.take() {
-                    if SizeClasses::holds(log2, buf.capacity()) {
-                        drop(buf); // back to its own class, as a `Pooled` goes back
-                    } else {
-                        self.pool.refile(buf);
+                // SAFETY: `drop` runs at most once and `buf` is not used after it; a guard
+                // whose buffer `into_parts` took never gets here.
+                let buf = unsafe { ManuallyDrop::take(&mut self.buf) };
+                match self.class() {
+                    // Still in its class's range: straight back, as a `Pooled` goes back.
+                    Some(class) if SizeClasses::holds(self.log2, buf.capacity()) => {
+                        class.recycle(buf);
                     }
+                    class => self.pool.refile(buf, class),
                 }
             }
         }
@@ -200,20 +192,14 @@ macro_rules! buf_guard_impls {
 
             #[inline]
             fn deref(&self) -> &Vec<u8> {
-                match &self.buf {
-                    Slot::Class { buf, .. } => buf,
-                    Slot::Oversized(buf) => buf,
-                }
+                &self.buf
             }
         }
 
         impl$(<$lt>)? DerefMut for $guard$(<$lt>)? {
             #[inline]
             fn deref_mut(&mut self) -> &mut Vec<u8> {
-                match &mut self.buf {
-                    Slot::Class { buf, .. } => buf,
-                    Slot::Oversized(buf) => buf,
-                }
+                &mut self.buf
             }
         }
 
@@ -326,5 +312,5 @@ macro_rules! buf_guard_impls {
     };
 }
 
-buf_guard_impls!(PooledBuf<'a>, Pooled<'a, Vec<u8>>);
-buf_guard_impls!(OwnedPooledBuf, OwnedPooled<Vec<u8>>);
+buf_guard_impls!(PooledBuf<'a>);
+buf_guard_impls!(OwnedPooledBuf);

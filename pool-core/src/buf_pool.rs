@@ -1,12 +1,17 @@
 //! [`BufPool`]: a size-classed pool of `Vec<u8>`, one [`Pool`] per power-of-two class.
 
+// A class's pool keeps its buffers boxed, as every `Pool` keeps its values, so a buffer moves
+// between the guard, the caches and the depot as one pointer: the box is the pool's, not an
+// extra allocation per get.
+#![allow(clippy::box_collection)]
+
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, OnceLock};
 
 use crate::buf_builder::BufPoolBuilder;
-use crate::buf_guard::{ClassBuf, OwnedPooledBuf, PooledBuf};
+use crate::buf_guard::{OwnedPooledBuf, PooledBuf, OVERSIZED};
 use crate::size_class::{label, SizeClasses};
 use crate::{Pool, PoolStats};
 
@@ -77,8 +82,8 @@ use crate::{Pool, PoolStats};
 /// creation). Oversized requests are counted by [`oversized`](BufPool::oversized) only.
 pub struct BufPool {
     classes: SizeClasses,
-    /// One pool per class, smallest first. In an `Arc` each, for the owned guards.
-    pools: Box<[Arc<Pool<Vec<u8>>>]>,
+    /// One pool per class, smallest first.
+    pools: Box<[Pool<Vec<u8>>]>,
     name: Cow<'static, str>,
     /// Requests above the largest class.
     oversized: AtomicU64,
@@ -131,12 +136,11 @@ impl BufPool {
         let pools = (0..classes.len())
             .map(|class| {
                 let size = classes.size(class);
-                let pool = Pool::builder()
+                Pool::builder()
                     .name(format!("{name} {}", label(size)))
                     .max_idle(max_idle[class])
                     .create_with(move || Vec::with_capacity(size))
-                    .build();
-                Arc::new(pool)
+                    .build()
             })
             .collect();
         BufPool {
@@ -168,9 +172,10 @@ impl BufPool {
     pub fn get(&self, min_capacity: usize) -> PooledBuf<'_> {
         match self.classes.for_request(min_capacity) {
             Some(class) => {
-                PooledBuf::from_class(self, self.pools[class].get(), self.classes.log2(class))
+                let pool = &self.pools[class];
+                PooledBuf::new(self, Some(pool), pool.take(), self.classes.log2(class))
             }
-            None => PooledBuf::oversized(self, self.make_oversized(min_capacity)),
+            None => PooledBuf::new(self, None, self.make_oversized(min_capacity), OVERSIZED),
         }
     }
 
@@ -189,34 +194,52 @@ impl BufPool {
     #[inline]
     pub fn get_owned(self: &Arc<Self>, min_capacity: usize) -> OwnedPooledBuf {
         match self.classes.for_request(min_capacity) {
-            Some(class) => OwnedPooledBuf::from_class(
+            Some(class) => OwnedPooledBuf::new(
                 Arc::clone(self),
-                self.pools[class].get_owned(),
+                self.pools[class].take(),
                 self.classes.log2(class),
             ),
-            None => OwnedPooledBuf::oversized(Arc::clone(self), self.make_oversized(min_capacity)),
+            None => OwnedPooledBuf::new(
+                Arc::clone(self),
+                self.make_oversized(min_capacity),
+                OVERSIZED,
+            ),
         }
     }
 
     /// A buffer for a request above the largest class: exactly its size, never kept.
     #[cold]
-    fn make_oversized(&self, min_capacity: usize) -> Vec<u8> {
+    fn make_oversized(&self, min_capacity: usize) -> Box<Vec<u8>> {
         self.oversized.fetch_add(1, Relaxed);
-        Vec::with_capacity(min_capacity)
+        Box::new(Vec::with_capacity(min_capacity))
+    }
+
+    /// The pool of the class of size `2^log2`.
+    #[inline]
+    pub(crate) fn class_pool(&self, log2: u32) -> &Pool<Vec<u8>> {
+        &self.pools[self.classes.index_of(log2)]
     }
 
     /// Files a buffer coming back whose capacity left its class's range (the guard checks
     /// that, and gives one still in range straight back): to the class of its capacity,
     /// detached from its own and put in the other (which keeps it if it has room), or dropped
-    /// (see [What it keeps](BufPool#what-it-keeps)).
+    /// (see [What it keeps](BufPool#what-it-keeps)). A buffer of a request above the largest
+    /// class was in no class, and is dropped.
     #[cold]
-    pub(crate) fn refile<B: ClassBuf>(&self, buf: B) {
+    pub(crate) fn refile(&self, buf: Box<Vec<u8>>, from: Option<&Pool<Vec<u8>>>) {
+        let Some(from) = from else {
+            return; // in no class, and never kept
+        };
         match self.classes.for_capacity(buf.capacity()) {
             Some(class) => {
                 self.moved.fetch_add(1, Relaxed);
-                self.pools[class].put(buf.detach());
+                from.forget_detached();
+                self.pools[class].put_boxed(buf);
             }
-            None => buf.discard(),
+            None => {
+                from.forget_discarded();
+                drop(buf);
+            }
         }
     }
 

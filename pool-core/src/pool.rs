@@ -259,9 +259,13 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
     /// assert!(pool.get().is_empty()); // it was reset
     /// ```
     pub fn put(&self, value: T) {
+        self.put_boxed(Box::new(value));
+    }
+
+    /// [`put`](Pool::put) of a value already boxed.
+    pub(crate) fn put_boxed(&self, mut value: Box<T>) {
         let shared = self.shared();
         Counters::add(&shared.counters.created, 1);
-        let mut value = Box::new(value);
         if reset(self, &mut value, Origin::Put) {
             self.keep(value, Origin::Put);
         } else {
@@ -400,7 +404,7 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
 
     /// Takes an idle value or makes one: the start of every get.
     #[inline]
-    fn take(&self) -> Box<T> {
+    pub(crate) fn take(&self) -> Box<T> {
         // SAFETY: `index` is `usize::MAX` until `shared` is made, then its index (see
         // `shared`), and `shared` lives as long as this pool; `pop_fast` runs no user code and
         // is given this thread's own cache.

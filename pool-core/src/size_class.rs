@@ -50,6 +50,12 @@ impl SizeClasses {
     /// Whether a buffer of `capacity` bytes belongs in the class of size `2^log2`: whether
     /// `capacity` is in `[2^log2, 2^(log2+1))`, as [`for_capacity`](SizeClasses::for_capacity)
     /// decides, for a buffer whose class is known (one shift).
+    /// The index of the class of size `2^log2`.
+    #[inline]
+    pub(crate) fn index_of(self, log2: u32) -> usize {
+        (log2 - self.smallest) as usize
+    }
+
     #[inline]
     pub(crate) fn holds(log2: u32, capacity: usize) -> bool {
         capacity >> log2 == 1
@@ -76,16 +82,12 @@ impl SizeClasses {
     /// that size. `None` above the largest class.
     #[inline]
     pub(crate) fn for_request(self, min_capacity: usize) -> Option<usize> {
-        if min_capacity <= self.smallest() {
-            Some(0)
-        } else if min_capacity <= self.largest() {
-            // `min_capacity > 1` here, so `min_capacity - 1 > 0`: its bit length is
-            // `ceil(log2(min_capacity))`.
-            let log2 = usize::BITS - (min_capacity - 1).leading_zeros();
-            Some((log2 - self.smallest) as usize)
-        } else {
-            None
-        }
+        // The bit length of `min_capacity - 1` is `ceil(log2(min_capacity))` for
+        // `min_capacity > 1`, and 0 for 0 and 1; one comparison left, and none for a constant
+        // request once the compiler has folded it.
+        let log2 =
+            (usize::BITS - min_capacity.saturating_sub(1).leading_zeros()).max(self.smallest);
+        (log2 <= self.largest).then(|| (log2 - self.smallest) as usize)
     }
 
     /// The class a buffer of `capacity` bytes is filed in: `floor(log2(capacity))`, so that
