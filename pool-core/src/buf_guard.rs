@@ -15,6 +15,7 @@ use std::ops::{Deref, DerefMut};
 use std::ptr;
 use std::sync::Arc;
 
+use crate::buf_pool::Class;
 use crate::size_class::SizeClasses;
 use crate::{BufPool, Pool};
 
@@ -47,13 +48,11 @@ use crate::{BufPool, Pool};
 #[must_use = "dropping the guard at once gives the buffer straight back to the pool"]
 pub struct PooledBuf<'a> {
     pool: &'a BufPool,
-    /// The pool of the class it came from, kept so that the way back computes nothing; `None`
-    /// for a request above the largest class.
-    class: Option<&'a Pool<Vec<u8>>>,
-    /// Taken out exactly once: by `Drop`, or by `into_parts`, which skips `Drop`.
+    /// The class it came from, kept so that the way back computes nothing; `None` for a
+    /// request above the largest class.
+    class: Option<&'a Class>,
+    /// Taken out exactly once: by `Drop`, or by `end`, which skips `Drop`.
     buf: ManuallyDrop<Box<Vec<u8>>>,
-    /// The log2 of its class's size (of no use without a class).
-    log2: u32,
 }
 
 /// A buffer from a [`BufPool`] in an [`Arc`], taken by [`BufPool::get_owned`]. Like
@@ -87,26 +86,20 @@ pub struct OwnedPooledBuf {
 pub(crate) const OVERSIZED: u32 = u32::MAX;
 
 impl<'a> PooledBuf<'a> {
-    /// A guard of the buffer `buf` of `class`, whose size is `2^log2`, or of no class.
+    /// A guard of the buffer `buf` of `class`, or of no class.
     #[inline]
-    pub(crate) fn new(
-        pool: &'a BufPool,
-        class: Option<&'a Pool<Vec<u8>>>,
-        buf: Box<Vec<u8>>,
-        log2: u32,
-    ) -> Self {
+    pub(crate) fn new(pool: &'a BufPool, class: Option<&'a Class>, buf: Box<Vec<u8>>) -> Self {
         PooledBuf {
             pool,
             class,
             buf: ManuallyDrop::new(buf),
-            log2,
         }
     }
 
-    /// The pool of its class.
+    /// The pool of its class, and the log2 of the class's size.
     #[inline]
-    fn class(&self) -> Option<&'a Pool<Vec<u8>>> {
-        self.class
+    fn class(&self) -> Option<(&'a Pool<Vec<u8>>, u32)> {
+        self.class.map(|class| (&**class, class.log2))
     }
 
     /// The pool this buffer came from.
@@ -127,10 +120,10 @@ impl OwnedPooledBuf {
         }
     }
 
-    /// The pool of its class.
+    /// The pool of its class, and the log2 of the class's size.
     #[inline]
-    fn class(&self) -> Option<&Pool<Vec<u8>>> {
-        (self.log2 != OVERSIZED).then(|| self.pool.class_pool(self.log2))
+    fn class(&self) -> Option<(&Pool<Vec<u8>>, u32)> {
+        (self.log2 != OVERSIZED).then(|| (self.pool.class_pool(self.log2), self.log2))
     }
 
     /// The pool this buffer came from.
@@ -157,7 +150,7 @@ macro_rules! buf_guard_impls {
 
             /// Ends the guard without its `Drop`, counted by `count` in its class (if any).
             fn end(this: Self, count: fn(&Pool<Vec<u8>>)) -> Vec<u8> {
-                if let Some(class) = this.class() {
+                if let Some((class, _)) = this.class() {
                     count(class);
                 }
                 let mut this = ManuallyDrop::new(this);
@@ -179,10 +172,10 @@ macro_rules! buf_guard_impls {
                 let buf = unsafe { ManuallyDrop::take(&mut self.buf) };
                 match self.class() {
                     // Still in its class's range: straight back, as a `Pooled` goes back.
-                    Some(class) if SizeClasses::holds(self.log2, buf.capacity()) => {
+                    Some((class, log2)) if SizeClasses::holds(log2, buf.capacity()) => {
                         class.recycle(buf);
                     }
-                    class => self.pool.refile(buf, class),
+                    class => self.pool.refile(buf, class.map(|(class, _)| class)),
                 }
             }
         }

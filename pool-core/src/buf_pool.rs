@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Deref;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, OnceLock};
 
@@ -83,7 +84,7 @@ use crate::{Pool, PoolStats};
 pub struct BufPool {
     classes: SizeClasses,
     /// One pool per class, smallest first.
-    pools: Box<[Pool<Vec<u8>>]>,
+    pools: Box<[Class]>,
     name: Cow<'static, str>,
     /// Requests above the largest class.
     oversized: AtomicU64,
@@ -136,11 +137,15 @@ impl BufPool {
         let pools = (0..classes.len())
             .map(|class| {
                 let size = classes.size(class);
-                Pool::builder()
+                let pool = Pool::builder()
                     .name(format!("{name} {}", label(size)))
                     .max_idle(max_idle[class])
                     .create_with(move || Vec::with_capacity(size))
-                    .build()
+                    .build();
+                Class {
+                    pool,
+                    log2: classes.log2(class),
+                }
             })
             .collect();
         BufPool {
@@ -172,10 +177,10 @@ impl BufPool {
     pub fn get(&self, min_capacity: usize) -> PooledBuf<'_> {
         match self.classes.for_request(min_capacity) {
             Some(class) => {
-                let pool = &self.pools[class];
-                PooledBuf::new(self, Some(pool), pool.take(), self.classes.log2(class))
+                let class = &self.pools[class];
+                PooledBuf::new(self, Some(class), class.take())
             }
-            None => PooledBuf::new(self, None, self.make_oversized(min_capacity), OVERSIZED),
+            None => PooledBuf::new(self, None, self.make_oversized(min_capacity)),
         }
     }
 
@@ -217,7 +222,7 @@ impl BufPool {
     /// The pool of the class of size `2^log2`.
     #[inline]
     pub(crate) fn class_pool(&self, log2: u32) -> &Pool<Vec<u8>> {
-        &self.pools[self.classes.index_of(log2)]
+        &self.pools[self.classes.index_of(log2)].pool
     }
 
     /// Files a buffer coming back whose capacity left its class's range (the guard checks
@@ -367,6 +372,23 @@ impl BufPool {
     /// The size of the largest class: a larger request is allocated exactly and not kept.
     pub fn largest_class(&self) -> usize {
         self.classes.largest()
+    }
+}
+
+/// One class of a [`BufPool`]: its pool, and the log2 of its size, which a guard reads on the
+/// way back (next to the pool it returns to) rather than carry.
+pub(crate) struct Class {
+    pool: Pool<Vec<u8>>,
+    /// The class's size is `2^log2`.
+    pub(crate) log2: u32,
+}
+
+impl Deref for Class {
+    type Target = Pool<Vec<u8>>;
+
+    #[inline]
+    fn deref(&self) -> &Pool<Vec<u8>> {
+        &self.pool
     }
 }
 

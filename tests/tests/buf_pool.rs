@@ -566,6 +566,34 @@ fn detach_and_discard_are_counted_in_the_class() {
 }
 
 #[test]
+fn owned_guards_detach_and_discard_like_borrowed_ones_and_let_go_of_the_pool() {
+    let pool = Arc::new(BufPool::new());
+    let mut buf = pool.get_owned(200);
+    buf.extend_from_slice(b"kept");
+    assert_eq!(Arc::strong_count(&pool), 2);
+    assert_eq!(OwnedPooledBuf::detach(buf), b"kept");
+    OwnedPooledBuf::discard(pool.get_owned(200));
+    let big = OwnedPooledBuf::detach(pool.get_owned(2 * MIB));
+    assert_eq!(big.capacity(), 2 * MIB);
+    OwnedPooledBuf::discard(pool.get_owned(2 * MIB));
+    // Every guard gave its clone of the `Arc` back, and only the class's buffers were counted.
+    assert_eq!(Arc::strong_count(&pool), 1);
+    let stats = class(&pool, 256);
+    assert_eq!((stats.detached, stats.discarded, stats.idle), (1, 1, 0));
+    assert_eq!((pool.stats().detached, pool.stats().discarded, pool.oversized()), (1, 1, 2));
+    assert_all_settled(&pool);
+}
+
+#[test]
+fn a_guard_is_no_larger_than_three_words() {
+    // The pool, its class and the buffer's box: what a get hands back and a return reads, kept
+    // small so that it stays in registers (the class's size lives with the class).
+    let word = std::mem::size_of::<usize>();
+    assert!(std::mem::size_of::<PooledBuf<'static>>() <= 3 * word);
+    assert!(std::mem::size_of::<Option<PooledBuf<'static>>>() <= 3 * word);
+}
+
+#[test]
 fn a_guard_acts_like_its_bytes() {
     let pool = BufPool::new();
     let mut buf = pool.get(16);
