@@ -155,10 +155,12 @@ macro_rules! buf_guard_impls {
                 }
                 let mut this = ManuallyDrop::new(this);
                 // SAFETY: `this` is never used or dropped again, so the buffer is taken, and
-                // the pool handle dropped, exactly once.
+                // the pool handle dropped, exactly once; the buffer first, so that it is ours
+                // whatever the handle's drop does. Every other field is a borrow or a number.
                 unsafe {
+                    let buf = ManuallyDrop::take(&mut this.buf);
                     ptr::drop_in_place(&mut this.pool);
-                    *ManuallyDrop::take(&mut this.buf)
+                    *buf
                 }
             }
         }
@@ -168,7 +170,7 @@ macro_rules! buf_guard_impls {
             #[inline]
             fn drop(&mut self) {
                 // SAFETY: `drop` runs at most once and `buf` is not used after it; a guard
-                // whose buffer `into_parts` took never gets here.
+                // whose buffer `end` took never gets here.
                 let buf = unsafe { ManuallyDrop::take(&mut self.buf) };
                 match self.class() {
                     // Still in its class's range: straight back, as a `Pooled` goes back.

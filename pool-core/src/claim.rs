@@ -19,6 +19,7 @@
 //! the slow way once, to clear the mark).
 
 use crate::barrier;
+use crate::shared::LOCAL_CAP;
 use crate::sync::{fence, yield_now, AtomicUsize, Ordering};
 
 /// A cache's claim: the owner's busy word and the visitors' lock.
@@ -38,6 +39,9 @@ const BUSY: usize = usize::MAX;
 /// and what the cache holds unknown (a visitor may be changing it), so [`Claim::hint`] says
 /// nothing rather than "empty", which would turn steals and reclaims away from it.
 const ASIDE: usize = usize::MAX - 1;
+// Every hint is below `ASIDE` and `BUSY`, 32-bit targets included: a cache holds at most
+// `LOCAL_CAP` slots.
+const _: () = assert!((LOCAL_CAP << FIELD) | LOCAL_CAP < ASIDE && LOCAL_CAP <= MASK);
 const FREE: usize = 0;
 const HELD: usize = usize::MAX;
 /// The lock word's mark of a visit since the owner last held the cache; the bits below it are
@@ -105,7 +109,7 @@ impl Hint {
     }
 
     fn encode(len: usize, reserved: usize) -> usize {
-        debug_assert!(len <= reserved && reserved <= MASK);
+        debug_assert!(len <= reserved && reserved <= LOCAL_CAP);
         (reserved << FIELD) | len
     }
 
@@ -364,6 +368,21 @@ mod tests {
             assert!(
                 hint.map_or(true, |hint| hint.len == 5 && hint.reserved == 8),
                 "{ask:?}: hint {hint:?} while the owner stands aside"
+            );
+            // A visitor holding the lock turns the owner away too, and gets past an owner
+            // standing aside (it would wait forever for one it took for busy).
+            claim.lock();
+            // SAFETY: as above.
+            assert!(!unsafe { claim.try_hold_own() }, "a visitor holds the lock");
+            claim.wait_for_owner();
+            assert_eq!(claim.hint(), None, "held by the visitor");
+            claim.give_back(Holder::Visitor, 3, 8);
+            assert_eq!(
+                claim.hint(),
+                Some(Hint {
+                    len: 3,
+                    reserved: 8
+                })
             );
         }
     }

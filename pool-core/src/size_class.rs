@@ -47,15 +47,15 @@ impl SizeClasses {
         self.smallest + index as u32
     }
 
-    /// Whether a buffer of `capacity` bytes belongs in the class of size `2^log2`: whether
-    /// `capacity` is in `[2^log2, 2^(log2+1))`, as [`for_capacity`](SizeClasses::for_capacity)
-    /// decides, for a buffer whose class is known (one shift).
     /// The index of the class of size `2^log2`.
     #[inline]
     pub(crate) fn index_of(self, log2: u32) -> usize {
         (log2 - self.smallest) as usize
     }
 
+    /// Whether a buffer of `capacity` bytes belongs in the class of size `2^log2`: whether
+    /// `capacity` is in `[2^log2, 2^(log2+1))`, as [`for_capacity`](SizeClasses::for_capacity)
+    /// decides, for a buffer whose class is known (one shift).
     #[inline]
     pub(crate) fn holds(log2: u32, capacity: usize) -> bool {
         capacity >> log2 == 1
