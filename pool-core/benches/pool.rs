@@ -105,6 +105,77 @@ mod bare {
     }
 }
 
+/// The floor under a pool whose values cross threads: a thread-local magazine of up to 32
+/// buffers, handed whole to a mutex-guarded list when full and taken whole from it when empty
+/// (Bonwick's magazines at their simplest). One lock per 32 values on each side, no bound, no
+/// statistics, no trimming, one pool per program: the least a pool can do to move values from
+/// the thread that returns them to the thread that takes them.
+mod magazine {
+    use std::cell::RefCell;
+    use std::mem;
+    use std::ops::{Deref, DerefMut};
+    use std::sync::Mutex;
+
+    type Value = Box<Vec<u8>>;
+    const SIZE: usize = 32;
+    static FULL: Mutex<Vec<Vec<Value>>> = Mutex::new(Vec::new());
+    static EMPTY: Mutex<Vec<Vec<Value>>> = Mutex::new(Vec::new());
+
+    thread_local! {
+        static LOCAL: RefCell<Vec<Value>> = const { RefCell::new(Vec::new()) };
+    }
+
+    pub(crate) struct Guard(Option<Value>);
+
+    pub(crate) fn get() -> Guard {
+        let value = LOCAL.with(|local| {
+            let mut local = local.borrow_mut();
+            if local.is_empty() {
+                let full = FULL.lock().expect("not poisoned").pop();
+                if let Some(full) = full {
+                    let empty = mem::replace(&mut *local, full);
+                    EMPTY.lock().expect("not poisoned").push(empty);
+                }
+            }
+            local.pop()
+        });
+        Guard(Some(
+            value.unwrap_or_else(|| Box::new(Vec::with_capacity(super::BUF))),
+        ))
+    }
+
+    impl Deref for Guard {
+        type Target = Vec<u8>;
+        fn deref(&self) -> &Vec<u8> {
+            self.0.as_ref().expect("taken only in drop")
+        }
+    }
+
+    impl DerefMut for Guard {
+        fn deref_mut(&mut self) -> &mut Vec<u8> {
+            self.0.as_mut().expect("taken only in drop")
+        }
+    }
+
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            if let Some(mut value) = self.0.take() {
+                value.clear();
+                LOCAL.with(|local| {
+                    let mut local = local.borrow_mut();
+                    if local.len() >= SIZE {
+                        let empty = EMPTY.lock().expect("not poisoned").pop();
+                        let empty = empty.unwrap_or_else(|| Vec::with_capacity(SIZE));
+                        let full = mem::replace(&mut *local, empty);
+                        FULL.lock().expect("not poisoned").push(full);
+                    }
+                    local.push(value);
+                });
+            }
+        }
+    }
+}
+
 struct VecAlloc;
 impl opool::PoolAllocator<Vec<u8>> for VecAlloc {
     fn allocate(&self) -> Vec<u8> {
@@ -735,6 +806,23 @@ fn producer_consumer_row(c: &mut Criterion) {
                     }
                 },
                 |batch| batch.iter_mut().for_each(|v| v.clear()),
+            )
+        })
+    });
+    // The least a pool can do here (see `magazine`): the values go back through shared memory,
+    // 32 at a time under a lock, rather than riding back in their batch.
+    group.bench_function("floor_magazine_exchange", |b| {
+        b.iter_custom(|iters| {
+            producer_consumer(
+                iters,
+                |batch, n| {
+                    batch.extend((0..n).map(|_| {
+                        let mut v = magazine::get();
+                        v.extend_from_slice(black_box(&payload));
+                        v
+                    }))
+                },
+                Vec::clear,
             )
         })
     });
