@@ -60,48 +60,75 @@ fn fill_task(task: &mut Task, i: u64) {
     task.note = Some(String::from("note"));
 }
 
-/// The least a pool with a thread-local fast path can do: a bare per-thread stack of boxed
-/// buffers, with no bound on idle values, no statistics, no trimming, and room for one pool
-/// per program. Not a usable pool: a floor under any design like this one. It keeps values
-/// boxed, as a pool does so that taking and returning one moves a pointer, not the value.
+/// The guard of the floors below (`bare`, `magazine`): a boxed buffer that `H` takes back,
+/// cleared, when the guard drops. Floors keep values boxed, as a pool does so that taking and
+/// returning one moves a pointer, not the value.
 #[allow(clippy::box_collection, clippy::vec_box)]
-mod bare {
-    use std::cell::RefCell;
+mod floor {
+    use std::marker::PhantomData;
     use std::ops::{Deref, DerefMut};
 
-    thread_local! {
-        static STACK: RefCell<Vec<Box<Vec<u8>>>> = const { RefCell::new(Vec::new()) };
+    /// Where a floor's buffers go back to.
+    pub(crate) trait Home {
+        fn put(value: Box<Vec<u8>>);
     }
 
-    pub(crate) struct Guard(Option<Box<Vec<u8>>>);
+    pub(crate) struct Guard<H: Home>(Option<Box<Vec<u8>>>, PhantomData<H>);
 
-    pub(crate) fn get() -> Guard {
-        let value = STACK.with(|stack| stack.borrow_mut().pop());
-        Guard(Some(
-            value.unwrap_or_else(|| Box::new(Vec::with_capacity(super::BUF))),
-        ))
+    impl<H: Home> Guard<H> {
+        /// A guard of `value`, or of a new buffer.
+        pub(crate) fn new(value: Option<Box<Vec<u8>>>) -> Self {
+            let value = value.unwrap_or_else(|| Box::new(Vec::with_capacity(super::BUF)));
+            Guard(Some(value), PhantomData)
+        }
     }
 
-    impl Deref for Guard {
+    impl<H: Home> Deref for Guard<H> {
         type Target = Vec<u8>;
         fn deref(&self) -> &Vec<u8> {
             self.0.as_ref().expect("taken only in drop")
         }
     }
 
-    impl DerefMut for Guard {
+    impl<H: Home> DerefMut for Guard<H> {
         fn deref_mut(&mut self) -> &mut Vec<u8> {
             self.0.as_mut().expect("taken only in drop")
         }
     }
 
-    impl Drop for Guard {
+    impl<H: Home> Drop for Guard<H> {
         fn drop(&mut self) {
             if let Some(mut value) = self.0.take() {
                 value.clear();
-                STACK.with(|stack| stack.borrow_mut().push(value));
+                H::put(value);
             }
         }
+    }
+}
+
+/// The least a pool with a thread-local fast path can do: a bare per-thread stack of boxed
+/// buffers, with no bound on idle values, no statistics, no trimming, and room for one pool
+/// per program. Not a usable pool: a floor under any design like this one.
+#[allow(clippy::box_collection, clippy::vec_box)]
+mod bare {
+    use std::cell::RefCell;
+
+    use super::floor::{Guard, Home};
+
+    thread_local! {
+        static STACK: RefCell<Vec<Box<Vec<u8>>>> = const { RefCell::new(Vec::new()) };
+    }
+
+    pub(crate) struct Stack;
+
+    impl Home for Stack {
+        fn put(value: Box<Vec<u8>>) {
+            STACK.with(|stack| stack.borrow_mut().push(value));
+        }
+    }
+
+    pub(crate) fn get() -> Guard<Stack> {
+        Guard::new(STACK.with(|stack| stack.borrow_mut().pop()))
     }
 }
 
@@ -110,11 +137,13 @@ mod bare {
 /// (Bonwick's magazines at their simplest). One lock per 32 values on each side, no bound, no
 /// statistics, no trimming, one pool per program: the least a pool can do to move values from
 /// the thread that returns them to the thread that takes them.
+#[allow(clippy::box_collection, clippy::vec_box)]
 mod magazine {
     use std::cell::RefCell;
     use std::mem;
-    use std::ops::{Deref, DerefMut};
     use std::sync::Mutex;
+
+    use super::floor::{Guard, Home};
 
     type Value = Box<Vec<u8>>;
     const SIZE: usize = 32;
@@ -125,10 +154,25 @@ mod magazine {
         static LOCAL: RefCell<Vec<Value>> = const { RefCell::new(Vec::new()) };
     }
 
-    pub(crate) struct Guard(Option<Value>);
+    pub(crate) struct Magazines;
 
-    pub(crate) fn get() -> Guard {
-        let value = LOCAL.with(|local| {
+    impl Home for Magazines {
+        fn put(value: Value) {
+            LOCAL.with(|local| {
+                let mut local = local.borrow_mut();
+                if local.len() >= SIZE {
+                    let empty = EMPTY.lock().expect("not poisoned").pop();
+                    let empty = empty.unwrap_or_else(|| Vec::with_capacity(SIZE));
+                    let full = mem::replace(&mut *local, empty);
+                    FULL.lock().expect("not poisoned").push(full);
+                }
+                local.push(value);
+            });
+        }
+    }
+
+    pub(crate) fn get() -> Guard<Magazines> {
+        Guard::new(LOCAL.with(|local| {
             let mut local = local.borrow_mut();
             if local.is_empty() {
                 let full = FULL.lock().expect("not poisoned").pop();
@@ -138,41 +182,7 @@ mod magazine {
                 }
             }
             local.pop()
-        });
-        Guard(Some(
-            value.unwrap_or_else(|| Box::new(Vec::with_capacity(super::BUF))),
-        ))
-    }
-
-    impl Deref for Guard {
-        type Target = Vec<u8>;
-        fn deref(&self) -> &Vec<u8> {
-            self.0.as_ref().expect("taken only in drop")
-        }
-    }
-
-    impl DerefMut for Guard {
-        fn deref_mut(&mut self) -> &mut Vec<u8> {
-            self.0.as_mut().expect("taken only in drop")
-        }
-    }
-
-    impl Drop for Guard {
-        fn drop(&mut self) {
-            if let Some(mut value) = self.0.take() {
-                value.clear();
-                LOCAL.with(|local| {
-                    let mut local = local.borrow_mut();
-                    if local.len() >= SIZE {
-                        let empty = EMPTY.lock().expect("not poisoned").pop();
-                        let empty = empty.unwrap_or_else(|| Vec::with_capacity(SIZE));
-                        let full = mem::replace(&mut *local, empty);
-                        FULL.lock().expect("not poisoned").push(full);
-                    }
-                    local.push(value);
-                });
-            }
-        }
+        }))
     }
 }
 

@@ -580,7 +580,14 @@ fn owned_guards_detach_and_discard_like_borrowed_ones_and_let_go_of_the_pool() {
     assert_eq!(Arc::strong_count(&pool), 1);
     let stats = class(&pool, 256);
     assert_eq!((stats.detached, stats.discarded, stats.idle), (1, 1, 0));
-    assert_eq!((pool.stats().detached, pool.stats().discarded, pool.oversized()), (1, 1, 2));
+    assert_eq!(
+        (
+            pool.stats().detached,
+            pool.stats().discarded,
+            pool.oversized()
+        ),
+        (1, 1, 2)
+    );
     assert_all_settled(&pool);
 }
 
