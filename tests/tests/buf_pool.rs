@@ -79,13 +79,13 @@ impl Rng {
 #[test]
 fn every_buffer_is_empty_and_at_least_as_large_as_asked_from_0_to_2_mib() {
     let pool = BufPool::builder().name("buf test: sizes").build();
-    let mut sizes: Vec<usize> = (0..=4200).collect();
+    let mut sizes: Vec<usize> = (0..=if cfg!(miri) { 300 } else { 4200 }).collect();
     for bits in 0..=21 {
         let power = 1usize << bits;
         sizes.extend([power - 1, power, power + 1]);
     }
     let mut rng = Rng(0x5eed);
-    sizes.extend((0..2000).map(|_| rng.size(2 * MIB)));
+    sizes.extend((0..if cfg!(miri) { 20 } else { 2000 }).map(|_| rng.size(2 * MIB)));
     for round in 0..2 {
         for &size in &sizes {
             let mut buf = pool.get(size);
@@ -210,7 +210,7 @@ fn every_class_and_the_totals_keep_the_identity_through_moves_drops_and_trims() 
     let mut held: Vec<(PooledBuf<'_>, bool)> = Vec::new();
     let mut class_gets = 0u64;
     let mut user_detached = 0u64;
-    for step in 0..20_000 {
+    for step in 0..if cfg!(miri) { 300 } else { 20_000 } {
         let size = rng.size(128 * KIB);
         let from_class = size <= 64 * KIB;
         class_gets += u64::from(from_class);
@@ -288,7 +288,7 @@ fn max_idle_bytes_holds_at_every_instant_across_threads() {
                 let mut rng = Rng(seed + 1);
                 let mut held: Vec<OwnedPooledBuf> = Vec::new();
                 start.wait();
-                for _ in 0..20_000 {
+                for _ in 0..if cfg!(miri) { 100 } else { 20_000 } {
                     let mut buf = pool.get_owned(rng.size(512 * KIB));
                     if rng.below(4) == 0 {
                         buf.reserve(rng.size(512 * KIB)); // may change class
