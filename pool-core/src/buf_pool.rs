@@ -34,9 +34,10 @@ use crate::{Pool, PoolStats};
 /// ```
 ///
 /// Each class is a [`Pool<Vec<u8>>`](Pool) of its own, with its thread-local caches, so a get
-/// and a return cost what they cost on a `Pool`, plus a few nanoseconds: finding the class (a
-/// `leading_zeros`), and on the way back checking that the capacity is still the class's (a
-/// shift).
+/// and a return cost what they cost on a `Pool`, plus finding the class (a `leading_zeros`
+/// and a comparison) and, on the way back, checking that the capacity is still the class's (a
+/// shift): on this project's machine 8.4 ns for a get, a 16-byte write and a return, against
+/// 6.8 ns on a `Pool` of one size.
 /// The classes appear in [`pools`](crate::pools) and [`report`](crate::report) as
 /// `BufPool 64 B`, `BufPool 128 B`, ..., and [`trim_all`](crate::trim_all) reaches them.
 ///
