@@ -98,3 +98,23 @@ fn prefill_uses_this_threads_empty_slots_and_wastes_nothing() {
     assert_eq!(Counted::<0>::live(), 8);
     assert_balanced(pool.stats());
 }
+
+#[test]
+fn a_create_that_panics_in_prefill_gives_its_slot_back() {
+    // `prefill` takes a slot before it makes each value; a `create` that panics must not take
+    // the slot with it, or the pool could never again hold `max_idle` values.
+    static FAIL_ONCE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+    let pool: Pool<Vec<u8>> = Pool::builder()
+        .max_idle(4)
+        .create_with(|| {
+            if FAIL_ONCE.swap(false, std::sync::atomic::Ordering::Relaxed) {
+                panic!("create fails once");
+            }
+            Vec::new()
+        })
+        .build();
+    let prefilled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pool.prefill(4)));
+    assert!(prefilled.is_err(), "the panic reaches the caller");
+    pool.prefill(4);
+    assert_eq!(pool.idle(), 4, "a slot went with the panic");
+}
