@@ -263,14 +263,10 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
     }
 
     /// [`put`](Pool::put) of a value already boxed.
-    pub(crate) fn put_boxed(&self, mut value: Box<T>) {
+    pub(crate) fn put_boxed(&self, value: Box<T>) {
         let shared = self.shared();
         Counters::add(&shared.counters.created, 1);
-        if reset(self, &mut value, Origin::Put) {
-            self.keep(value, Origin::Put);
-        } else {
-            self.refuse(value, Origin::Put);
-        }
+        self.recycle_from(value, Origin::Put);
     }
 
     /// Creates values until at least `n` are idle, or `max_idle` are.
@@ -497,11 +493,30 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
 
     /// The end of a guard that gives its value back: reset, then keep or drop.
     #[inline]
-    pub(crate) fn recycle(&self, mut value: Box<T>) {
-        if reset(self, &mut value, Origin::Guard) {
-            self.keep(value, Origin::Guard);
+    pub(crate) fn recycle(&self, value: Box<T>) {
+        self.recycle_from(value, Origin::Guard);
+    }
+
+    /// Resets a value coming back and keeps it or drops it. A pool without `max_capacity` or
+    /// `keep_if` inlines only the reset and the fast return; with either, the whole return runs
+    /// out of line, so the common case carries no call to a closure and no unwinding state.
+    #[inline]
+    fn recycle_from(&self, mut value: Box<T>, origin: Origin) {
+        if self.keep.is_some() {
+            return self.recycle_checked(value, origin);
+        }
+        reset(self, &mut value, origin, |_| true);
+        self.keep(value, origin);
+    }
+
+    /// [`recycle_from`](Pool::recycle_from) for a pool with `max_capacity` or `keep_if`.
+    #[inline(never)]
+    fn recycle_checked(&self, mut value: Box<T>, origin: Origin) {
+        let keep = |value: &mut T| self.keep.as_ref().map_or(true, |keep| keep.keep(value));
+        if reset(self, &mut value, origin, keep) {
+            self.keep(value, origin);
         } else {
-            self.refuse(value, Origin::Guard);
+            self.refuse(value, origin);
         }
     }
 
@@ -638,8 +653,8 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
     }
 }
 
-/// Resets a value coming back, then asks the builder's `max_capacity` and `keep_if` about it:
-/// returns whether to keep it. If any of them panics, the value is dropped by the unwinding and
+/// Resets a value coming back, then asks `keep` (the builder's `max_capacity` and `keep_if`, or
+/// nothing) about it: returns whether to keep it. If any of them panics, the value is dropped by the unwinding and
 /// counted as discarded (and as the end of its guard when it came from one); the panic goes on
 /// to the caller, and the pool holds no lock or claim, so it stays usable.
 #[inline]
@@ -647,6 +662,7 @@ fn reset<T: Send + 'static, R: Recycle<T>>(
     pool: &Pool<T, R>,
     value: &mut T,
     origin: Origin,
+    keep: impl FnOnce(&mut T) -> bool,
 ) -> bool {
     struct CountIfUnwinding<'a, T: Send + 'static, R: Recycle<T>> {
         pool: &'a Pool<T, R>,
@@ -659,7 +675,7 @@ fn reset<T: Send + 'static, R: Recycle<T>>(
     }
     let on_unwind = CountIfUnwinding { pool, origin };
     pool.recycle.reset_value(value);
-    let keep = pool.keep.as_ref().map_or(true, |keep| keep.keep(value));
+    let keep = keep(value);
     mem::forget(on_unwind);
     keep
 }

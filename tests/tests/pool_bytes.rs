@@ -2,7 +2,7 @@
 //! beside `max_idle`, at every instant and across threads.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Barrier};
 use std::thread;
 
 use pool_core::Pool;
@@ -134,10 +134,18 @@ fn the_bytes_bound_holds_at_every_instant_while_threads_return_values_of_every_s
     const BOUND: usize = 64 * KIB;
     let pool = Arc::new(bounded(BOUND));
     let done = Arc::new(AtomicBool::new(false));
+    let start = Arc::new(Barrier::new(3));
     let workers: Vec<_> = (0..3u64)
         .map(|seed| {
-            let pool = Arc::clone(&pool);
+            let (pool, start) = (Arc::clone(&pool), Arc::clone(&start));
             thread::spawn(move || {
+                // Six values out at once, each grown to 32 KiB and returned: more than the
+                // bound holds, however the threads are scheduled after this.
+                let (mut a, mut b) = (pool.get(), pool.get());
+                start.wait();
+                a.reserve(32 * KIB);
+                b.reserve(32 * KIB);
+                drop((a, b));
                 let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
                 for _ in 0..20_000 {
                     // xorshift: sizes from 0 to 32 KiB, most of them small.
