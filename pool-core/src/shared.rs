@@ -57,6 +57,19 @@ fn wait_for(ready: impl Fn() -> bool) -> bool {
 /// The most slots a new depot reserves up front (8 bytes each).
 const MAX_DEPOT_RESERVE: usize = 4096;
 
+/// The depot with the two numbers that every refill and spill writes as well: the budget, which
+/// a spilling thread takes slots from and a refilling one gives slots to, and the depot's
+/// length. On one padded line, a thread moving a batch takes one line from the thread that
+/// moved the last, not three (when values flow from one thread to another, each batch costs
+/// the line transfers on both threads).
+#[derive(Debug)]
+struct DepotLine<T> {
+    depot: Mutex<Depot<T>>,
+    budget: Budget,
+    /// A copy of the depot's length, so a get finding it empty skips the lock.
+    stored: AtomicUsize,
+}
+
 /// What every thread using a pool shares.
 ///
 /// A get or return that stays in its thread's cache reads nothing here. The slow paths read
@@ -80,16 +93,14 @@ pub(crate) struct Shared<T> {
     pub(crate) local_cap: usize,
     /// How many values or slots a cache moves in one step.
     pub(crate) batch: usize,
-    budget: CachePadded<Budget>,
     /// A copy of the depot's generation, so a cache can tell without the lock that it has a
     /// trim to catch up with; written only by a trim or clear. Only a hint: every move between
     /// a cache and the depot compares the generations again under the lock.
     generation: AtomicU64,
-    /// A copy of the depot's length, so a get finding it empty skips the lock.
-    stored: CachePadded<AtomicUsize>,
     /// Set when the `Pool` is dropped: nothing is kept any more.
     closed: AtomicBool,
-    depot: CachePadded<Mutex<Depot<T>>>,
+    /// The depot, its lock, the budget and the depot's length, together.
+    line: CachePadded<DepotLine<T>>,
     /// Every live thread's cache for this pool.
     caches: Mutex<Vec<Arc<Cache<T>>>>,
     pub(crate) counters: CachePadded<Counters>,
@@ -113,27 +124,29 @@ impl<T> Shared<T> {
             max_idle_bytes,
             local_cap,
             batch: (local_cap / 2).max(1),
-            budget: CachePadded::new(Budget::new(max_idle)),
             generation: AtomicU64::new(0),
-            stored: CachePadded::new(AtomicUsize::new(0)),
             closed: AtomicBool::new(false),
-            // Room for every idle value up to a point: a huge `max_idle` grows it on demand.
-            depot: CachePadded::new(Mutex::new(Depot::new(max_idle.min(MAX_DEPOT_RESERVE)))),
+            line: CachePadded::new(DepotLine {
+                // Room for every idle value up to a point: a huge `max_idle` grows it on demand.
+                depot: Mutex::new(Depot::new(max_idle.min(MAX_DEPOT_RESERVE))),
+                budget: Budget::new(max_idle),
+                stored: AtomicUsize::new(0),
+            }),
             caches: Mutex::new(Vec::new()),
             counters: CachePadded::new(Counters::default()),
         }
     }
 
     fn lock(&self) -> MutexGuard<'_, Depot<T>> {
-        lock(&self.depot)
+        lock(&self.line.depot)
     }
 
     /// Unlocks the depot after publishing its length for lock-free readers.
     fn unlock(&self, depot: MutexGuard<'_, Depot<T>>) {
         // Only when it changed: every slow path reads this line, on every core.
         let stored = depot.len();
-        if self.stored.load(Ordering::Relaxed) != stored {
-            self.stored.store(stored, Ordering::Relaxed);
+        if self.line.stored.load(Ordering::Relaxed) != stored {
+            self.line.stored.store(stored, Ordering::Relaxed);
         }
     }
 
@@ -170,7 +183,7 @@ impl<T> Shared<T> {
             Age::Victim => depot.victim.append(&mut data.values),
             Age::Expired => {
                 depot.expired.append(&mut data.values);
-                self.budget.give(n);
+                self.line.budget.give(n);
                 Counters::add(&self.counters.trimmed, n as u64);
             }
         }
@@ -197,7 +210,7 @@ impl<T> Shared<T> {
             if let Some(value) = held.pop() {
                 return Some(value);
             }
-            if self.stored.load(Ordering::Relaxed) == 0 {
+            if self.line.stored.load(Ordering::Relaxed) == 0 {
                 return None;
             }
         }
@@ -211,7 +224,7 @@ impl<T> Shared<T> {
             // to reach into this cache to take them back.
             let empty = held.reserved;
             held.reserved = moved;
-            self.budget.give(empty);
+            self.line.budget.give(empty);
         }
         self.unlock(depot);
         held.pop()
@@ -237,7 +250,7 @@ impl<T> Shared<T> {
         }
         if held.values.len() >= held.reserved {
             let want = self.batch.min(self.local_cap - held.reserved);
-            held.reserved += self.budget.take(want);
+            held.reserved += self.line.budget.take(want);
         }
         let kept = held.push(value, origin);
         self.share(held);
@@ -251,7 +264,7 @@ impl<T> Shared<T> {
         if held.asked.contains(Ask::Slots) {
             let n = held.reserved - held.values.len();
             held.reserved -= n;
-            self.budget.give(n);
+            self.line.budget.give(n);
         }
         if held.asked.contains(Ask::Values) && !held.values.is_empty() {
             let mut depot = self.lock();
@@ -272,7 +285,7 @@ impl<T> Shared<T> {
         let moved = self.visit_others(
             own,
             Ask::Values,
-            || self.stored.load(Ordering::Relaxed) > 0,
+            || self.line.stored.load(Ordering::Relaxed) > 0,
             |hint| hint.map_or(true, |h| h.len > 0),
             |held, depot| {
                 let n = held.values.len().div_ceil(2).min(self.batch);
@@ -283,7 +296,7 @@ impl<T> Shared<T> {
         );
         // Catching a victim cache up with a trim may have moved its values to the depot
         // rather than the steal itself: the caller's refill finds them either way.
-        moved > 0 || self.stored.load(Ordering::Relaxed) > 0
+        moved > 0 || self.line.stored.load(Ordering::Relaxed) > 0
     }
 
     /// A return's third step: takes back into the budget the reserved slots other threads'
@@ -293,12 +306,12 @@ impl<T> Shared<T> {
         self.visit_others(
             own,
             Ask::Slots,
-            || self.budget.free() > 0,
+            || self.line.budget.free() > 0,
             |hint| hint.map_or(true, |h| h.empty_slots() > 0),
             |held, _| {
                 let n = held.reserved - held.values.len();
                 held.reserved -= n;
-                self.budget.give(n);
+                self.line.budget.give(n);
                 n
             },
         )
@@ -427,7 +440,7 @@ impl<T> Shared<T> {
             value = self.pop_depot();
         }
         let value = value?;
-        self.budget.give(1);
+        self.line.budget.give(1);
         Counters::add(&self.counters.reused, 1);
         Counters::add(&self.counters.taken, 1);
         Some(value)
@@ -467,7 +480,7 @@ impl<T> Shared<T> {
         if let Some(max) = self.max_idle_bytes {
             if depot.bytes.saturating_add(bytes) > max {
                 drop(depot);
-                self.budget.give(1);
+                self.line.budget.give(1);
                 return Err(value);
             }
             depot.bytes += bytes;
@@ -480,10 +493,10 @@ impl<T> Shared<T> {
     /// One free slot from the budget, taking back other caches' empty slots if need be.
     pub(crate) fn take_slot(&self) -> bool {
         loop {
-            if self.budget.take(1) == 1 {
+            if self.line.budget.take(1) == 1 {
                 return true;
             }
-            if self.reclaim_slots(None) == 0 && self.budget.free() == 0 {
+            if self.reclaim_slots(None) == 0 && self.line.budget.free() == 0 {
                 return false;
             }
         }
@@ -491,12 +504,12 @@ impl<T> Shared<T> {
 
     /// Whether the budget has a free slot now (another thread may take it first).
     pub(crate) fn any_free_slot(&self) -> bool {
-        self.budget.free() > 0
+        self.line.budget.free() > 0
     }
 
     /// Gives back a slot taken by [`take_slot`](Shared::take_slot) and not used.
     pub(crate) fn give_slot(&self) {
-        self.budget.give(1);
+        self.line.budget.give(1);
     }
 
     /// Drops what was idle at the previous trim, wherever it is; what is idle now becomes the
@@ -555,7 +568,7 @@ impl<T> Shared<T> {
 
     /// Counts depot values as trimmed, frees their slots, and files them as expired.
     fn expire(&self, depot: &mut Depot<T>, mut values: Vec<Box<T>>) {
-        self.budget.give(values.len());
+        self.line.budget.give(values.len());
         Counters::add(&self.counters.trimmed, values.len() as u64);
         depot.expired.append(&mut values);
     }
@@ -582,7 +595,7 @@ impl<T> Shared<T> {
         let n = held.values.len();
         depot.current.append(&mut held.values);
         self.unlock(depot);
-        self.budget.give(held.reserved - n);
+        self.line.budget.give(held.reserved - n);
         held.reserved = 0;
         self.counters.absorb(&std::mem::take(&mut held.counts));
         drop(held);
@@ -651,10 +664,10 @@ impl<T> Shared<T> {
             |reserved, depot| (reserved, depot.len()),
         );
         assert_eq!(
-            self.budget.free() + stored + reserved,
+            self.line.budget.free() + stored + reserved,
             self.max_idle,
             "slots leaked or minted: free {} + stored {stored} + reserved {reserved}",
-            self.budget.free()
+            self.line.budget.free()
         );
     }
 }
