@@ -73,9 +73,9 @@ struct DepotLine<T> {
 /// What every thread using a pool shares.
 ///
 /// A get or return that stays in its thread's cache reads nothing here. The slow paths read
-/// `local_cap`, `batch` and `generation`, and write `budget`, `stored`, the depot and the
-/// counters; each of those is padded to a cache line of its own, so a thread refilling or
-/// spilling does not evict the line the others' slow paths read.
+/// `local_cap`, `batch` and `generation`, and write the depot's line (the depot, `budget`,
+/// `stored`) and the counters; each of those two is padded to a cache line of its own, so a
+/// thread refilling or spilling does not evict the line the others' slow paths read.
 #[derive(Debug)]
 pub(crate) struct Shared<T> {
     /// This pool's slot in each thread's cache table.
