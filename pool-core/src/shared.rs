@@ -227,6 +227,7 @@ impl<T> Shared<T> {
             self.line.budget.give(empty);
         }
         self.unlock(depot);
+        prefetch_for_write(&held.values);
         held.pop()
     }
 
@@ -692,4 +693,23 @@ impl<T: Send + 'static> Listed for Shared<T> {
             Shared::clear(self).empty_or_resume();
         }
     }
+}
+
+/// Asks the processor to fetch each value's first cache line for writing, after a refill: the
+/// values were last written on the thread that returned them, and the caller will write each
+/// soon. Fetched now, the transfers overlap, instead of one stall at each get.
+fn prefetch_for_write<T>(values: &[Box<T>]) {
+    #[cfg(all(target_arch = "x86_64", not(loom), not(miri)))]
+    for value in values {
+        let address: *const T = &**value;
+        // SAFETY: a prefetch is a hint: it reads no memory the program can see and cannot
+        // fault, whatever the address; SSE, which it needs, is in every x86-64 processor.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_ET0 }>(
+                address.cast::<i8>(),
+            );
+        }
+    }
+    #[cfg(not(all(target_arch = "x86_64", not(loom), not(miri))))]
+    let _ = values;
 }
