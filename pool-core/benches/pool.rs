@@ -1,6 +1,11 @@
 //! This pool against its peers and fresh allocation, in one run:
 //! `cargo bench -p pool-core --bench pool`.
 //!
+//! On a machine whose speed moves between runs (a shared VM), the same rows with every peer
+//! interleaved give steadier ratios: `cargo bench -p pool-core --bench pool -- --interleaved`
+//! times one block of each peer per round, in turn, and prints each peer's median and the
+//! median of pool-core's time over the peer's in the same round (see [`interleaved`]).
+//!
 //! Every pool does the same work per operation, including clearing the value it gets back, so
 //! each peer is set up to reset values as this pool does (object-pool has no reset hook: the
 //! benchmark clears by hand before the guard returns the value; poolshark resets through its
@@ -16,7 +21,7 @@ use std::sync::{mpsc, Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{criterion_group, Criterion, Throughput};
 use pool_core::{BufPool, Pool, Poolable, Reset};
 use poolshark::local::LPooled;
 
@@ -275,273 +280,339 @@ fn poolshark_local_limits() {
     poolshark::local::set_size::<Task>(ROOM, TASK_DATA);
 }
 
-fn vec1k(c: &mut Criterion) {
-    let mut group = c.benchmark_group("vec1k_get_write16_return");
+/// What a peer's benchmark runs: `iters` iterations of its work, timed.
+type Run = Box<dyn FnMut(u64) -> Duration>;
+
+/// One row of the table: the same work done through each peer, this pool first.
+struct Row {
+    group: &'static str,
+    /// Values each iteration takes and returns (the burst row's 64), for per-value figures.
+    values: u64,
+    /// Iterations per block in the interleaved comparison: a millisecond or more of work.
+    block: u64,
+    peers: Vec<(String, Run)>,
+}
+
+impl Row {
+    fn new(group: &'static str, values: u64, block: u64) -> Row {
+        Row {
+            group,
+            values,
+            block,
+            peers: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, name: impl Into<String>, run: impl FnMut(u64) -> Duration + 'static) {
+        self.peers.push((name.into(), Box::new(run)));
+    }
+}
+
+/// A [`Run`] of `op`, as criterion's `iter` times it.
+fn each(mut op: impl FnMut()) -> impl FnMut(u64) -> Duration {
+    move |iters| {
+        let start = Instant::now();
+        for _ in 0..iters {
+            op();
+        }
+        start.elapsed()
+    }
+}
+
+fn vec1k() -> Row {
+    let mut row = Row::new("vec1k_get_write16_return", 1, 200_000);
     let payload = [1u8; 16];
     let ours: Pool<Vec<u8>> = Pool::builder()
         .create_with(|| Vec::with_capacity(BUF))
         .build();
-    group.bench_function("pool_core", |b| {
-        b.iter(|| {
+    row.add(
+        "pool_core",
+        each(move || {
             let mut v = ours.get();
             v.extend_from_slice(black_box(&payload));
             black_box(&mut *v);
-        })
-    });
+        }),
+    );
     // The same buffers from `BufPool`, its class chosen from the request on every get.
     let bufs = BufPool::new();
-    group.bench_function("buf_pool", |b| {
-        b.iter(|| {
+    row.add(
+        "buf_pool",
+        each(move || {
             let mut v = bufs.get(BUF);
             v.extend_from_slice(black_box(&payload));
             black_box(&mut *v);
-        })
-    });
+        }),
+    );
     let op = object_pool::Pool::new(64, || Vec::with_capacity(BUF));
-    group.bench_function("object_pool", |b| {
-        b.iter(|| {
+    row.add(
+        "object_pool",
+        each(move || {
             let mut v = op.pull(|| Vec::with_capacity(BUF));
             v.extend_from_slice(black_box(&payload));
             black_box(&mut *v);
             v.clear();
-        })
-    });
+        }),
+    );
     let lf = lockfree_object_pool::LinearObjectPool::new(
         || Vec::<u8>::with_capacity(BUF),
         |v| v.clear(),
     );
-    group.bench_function("lockfree_object_pool", |b| {
-        b.iter(|| {
+    row.add(
+        "lockfree_object_pool",
+        each(move || {
             let mut v = lf.pull();
             v.extend_from_slice(black_box(&payload));
             black_box(&mut *v);
-        })
-    });
+        }),
+    );
     let oo = opool::Pool::new(64, VecAlloc);
-    group.bench_function("opool", |b| {
-        b.iter(|| {
+    row.add(
+        "opool",
+        each(move || {
             let mut v = oo.get();
             v.extend_from_slice(black_box(&payload));
             black_box(&mut *v);
-        })
-    });
+        }),
+    );
     let psg = poolshark::global::Pool::<Buf>::new(64, BUF);
-    group.bench_function("poolshark_global", |b| {
-        b.iter(|| {
+    row.add(
+        "poolshark_global",
+        each(move || {
             let mut v = psg.take();
             v.extend_from_slice(black_box(&payload));
             black_box(&mut *v);
-        })
-    });
-    poolshark_local_limits();
-    group.bench_function("poolshark_local", |b| {
-        b.iter(|| {
+        }),
+    );
+    row.add(
+        "poolshark_local",
+        each(move || {
             let mut v = LPooled::<Buf>::take();
             v.extend_from_slice(black_box(&payload));
             black_box(&mut *v);
-        })
-    });
-    group.bench_function("fresh_alloc", |b| {
-        b.iter(|| {
+        }),
+    );
+    row.add(
+        "fresh_alloc",
+        each(move || {
             let mut v: Vec<u8> = Vec::with_capacity(BUF);
             v.extend_from_slice(black_box(&payload));
             black_box(&mut v);
-        })
-    });
-    group.bench_function("floor_bare_thread_local_stack", |b| {
-        b.iter(|| {
+        }),
+    );
+    row.add(
+        "floor_bare_thread_local_stack",
+        each(move || {
             let mut v = bare::get();
             v.extend_from_slice(black_box(&payload));
             black_box(&mut *v);
-        })
-    });
+        }),
+    );
     // No pool at all: one buffer kept in a local, cleared and written. The floor under any
     // pool's figure, since every pool does this work too.
     let mut kept: Box<Vec<u8>> = Box::new(Vec::with_capacity(BUF));
-    group.bench_function("floor_one_kept_buffer", |b| {
-        b.iter(|| {
+    row.add(
+        "floor_one_kept_buffer",
+        each(move || {
             kept.clear();
             kept.extend_from_slice(black_box(&payload));
             black_box(&mut *kept);
-        })
-    });
-    group.finish();
+        }),
+    );
+    row
 }
 
-fn task(c: &mut Criterion) {
-    let mut group = c.benchmark_group("task_get_fill_return");
+fn task() -> Row {
+    let mut row = Row::new("task_get_fill_return", 1, 50_000);
     let ours: Pool<Task> = Pool::new();
     let mut i = 0u64;
-    group.bench_function("pool_core", |b| {
-        b.iter(|| {
+    row.add(
+        "pool_core",
+        each(move || {
             i += 1;
             let mut t = ours.get();
             fill_task(&mut t, i);
             black_box(&mut *t);
-        })
-    });
+        }),
+    );
     let op = object_pool::Pool::new(64, Task::create);
-    group.bench_function("object_pool", |b| {
-        b.iter(|| {
+    row.add(
+        "object_pool",
+        each(move || {
             i += 1;
             let mut t = op.pull(Task::create);
             fill_task(&mut t, i);
             black_box(&mut *t);
             t.reset();
-        })
-    });
+        }),
+    );
     let lf = lockfree_object_pool::LinearObjectPool::new(Task::create, |t| t.reset());
-    group.bench_function("lockfree_object_pool", |b| {
-        b.iter(|| {
+    row.add(
+        "lockfree_object_pool",
+        each(move || {
             i += 1;
             let mut t = lf.pull();
             fill_task(&mut t, i);
             black_box(&mut *t);
-        })
-    });
+        }),
+    );
     let oo = opool::Pool::new(64, TaskAlloc);
-    group.bench_function("opool", |b| {
-        b.iter(|| {
+    row.add(
+        "opool",
+        each(move || {
             i += 1;
             let mut t = oo.get();
             fill_task(&mut t, i);
             black_box(&mut *t);
-        })
-    });
+        }),
+    );
     let psg = poolshark::global::Pool::<Task>::new(64, TASK_DATA);
-    group.bench_function("poolshark_global", |b| {
-        b.iter(|| {
+    row.add(
+        "poolshark_global",
+        each(move || {
             i += 1;
             let mut t = psg.take();
             fill_task(&mut t, i);
             black_box(&mut *t);
-        })
-    });
-    poolshark_local_limits();
-    group.bench_function("poolshark_local", |b| {
-        b.iter(|| {
+        }),
+    );
+    row.add(
+        "poolshark_local",
+        each(move || {
             i += 1;
             let mut t = LPooled::<Task>::take();
             fill_task(&mut t, i);
             black_box(&mut *t);
-        })
-    });
-    group.bench_function("fresh_alloc", |b| {
-        b.iter(|| {
+        }),
+    );
+    row.add(
+        "fresh_alloc",
+        each(move || {
             i += 1;
             let mut t = Task::create();
             fill_task(&mut t, i);
             black_box(&mut t);
-        })
-    });
+        }),
+    );
     // No pool: one task kept in a local, reset and filled; the work every pool row does too.
     let mut kept = Box::new(Task::create());
-    group.bench_function("floor_one_kept_task", |b| {
-        b.iter(|| {
+    row.add(
+        "floor_one_kept_task",
+        each(move || {
             i += 1;
             kept.reset();
             fill_task(&mut kept, i);
             black_box(&mut *kept);
-        })
-    });
-    group.finish();
+        }),
+    );
+    row
 }
 
 /// 64 values out, then 64 back; criterion reports per batch, the note divides by 64.
-fn burst64(c: &mut Criterion) {
+fn burst64() -> Row {
     const N: usize = 64;
-    let mut group = c.benchmark_group("burst64_out_then_back");
-    group.throughput(criterion::Throughput::Elements(N as u64));
-    let ours: Pool<Vec<u8>> = Pool::builder()
-        .create_with(|| Vec::with_capacity(BUF))
-        .build();
+    let mut row = Row::new("burst64_out_then_back", N as u64, 5_000);
+    // Leaked, as in the rows below, so the guards each run holds between its iterations are
+    // `'static`.
+    let ours: &'static Pool<Vec<u8>> = leak(
+        Pool::builder()
+            .create_with(|| Vec::with_capacity(BUF))
+            .build(),
+    );
     let mut held = Vec::with_capacity(N);
-    group.bench_function("pool_core", |b| {
-        b.iter(|| {
+    row.add(
+        "pool_core",
+        each(move || {
             held.extend((0..N).map(|_| ours.get()));
             black_box(&mut held);
             held.clear();
-        })
-    });
-    let op = object_pool::Pool::new(N, || Vec::<u8>::with_capacity(BUF));
+        }),
+    );
+    let op = leak(object_pool::Pool::new(N, || Vec::<u8>::with_capacity(BUF)));
     let mut held = Vec::with_capacity(N);
-    group.bench_function("object_pool", |b| {
-        b.iter(|| {
+    row.add(
+        "object_pool",
+        each(move || {
             held.extend((0..N).map(|_| op.pull(|| Vec::with_capacity(BUF))));
             black_box(&mut held);
             held.iter_mut().for_each(|v| v.clear());
             held.clear();
-        })
-    });
-    let lf = lockfree_object_pool::LinearObjectPool::new(
+        }),
+    );
+    let lf = leak(lockfree_object_pool::LinearObjectPool::new(
         || Vec::<u8>::with_capacity(BUF),
         |v| v.clear(),
-    );
+    ));
     let mut held = Vec::with_capacity(N);
-    group.bench_function("lockfree_object_pool", |b| {
-        b.iter(|| {
+    row.add(
+        "lockfree_object_pool",
+        each(move || {
             held.extend((0..N).map(|_| lf.pull()));
             black_box(&mut held);
             held.clear();
-        })
-    });
-    let oo = opool::Pool::new(N, VecAlloc);
+        }),
+    );
+    let oo = leak(opool::Pool::new(N, VecAlloc));
     let mut held = Vec::with_capacity(N);
-    group.bench_function("opool", |b| {
-        b.iter(|| {
+    row.add(
+        "opool",
+        each(move || {
             held.extend((0..N).map(|_| oo.get()));
             black_box(&mut held);
             held.clear();
-        })
-    });
+        }),
+    );
     let psg = poolshark::global::Pool::<Buf>::new(N, BUF);
     let mut held = Vec::with_capacity(N);
-    group.bench_function("poolshark_global", |b| {
-        b.iter(|| {
+    row.add(
+        "poolshark_global",
+        each(move || {
             held.extend((0..N).map(|_| psg.take()));
             black_box(&mut held);
             held.clear();
-        })
-    });
-    poolshark_local_limits();
+        }),
+    );
     let mut held = Vec::with_capacity(N);
-    group.bench_function("poolshark_local", |b| {
-        b.iter(|| {
+    row.add(
+        "poolshark_local",
+        each(move || {
             held.extend((0..N).map(|_| LPooled::<Buf>::take()));
             black_box(&mut held);
             held.clear();
-        })
-    });
+        }),
+    );
     let mut held: Vec<Vec<u8>> = Vec::with_capacity(N);
-    group.bench_function("fresh_alloc", |b| {
-        b.iter(|| {
+    row.add(
+        "fresh_alloc",
+        each(move || {
             held.extend((0..N).map(|_| Vec::with_capacity(BUF)));
             black_box(&mut held);
             held.clear();
-        })
-    });
+        }),
+    );
     let mut held = Vec::with_capacity(N);
-    group.bench_function("floor_bare_thread_local_stack", |b| {
-        b.iter(|| {
+    row.add(
+        "floor_bare_thread_local_stack",
+        each(move || {
             held.extend((0..N).map(|_| bare::get()));
             black_box(&mut held);
             held.clear();
-        })
-    });
+        }),
+    );
     // No pool: 64 boxed buffers moved from a local stack and back, each cleared on the way.
     let mut stack: Vec<Box<Vec<u8>>> = (0..N).map(|_| Box::new(Vec::with_capacity(BUF))).collect();
     let mut held: Vec<Box<Vec<u8>>> = Vec::with_capacity(N);
-    group.bench_function("floor_two_local_stacks", |b| {
-        b.iter(|| {
+    row.add(
+        "floor_two_local_stacks",
+        each(move || {
             held.extend((0..N).map_while(|_| stack.pop()));
             black_box(&mut held);
             for mut value in held.drain(..) {
                 value.clear();
                 stack.push(value);
             }
-        })
-    });
-    group.finish();
+        }),
+    );
+    row
 }
 
 /// Runs `op` `iters` times on each of `threads` threads at once; returns the wall time, so
@@ -567,62 +638,60 @@ fn concurrently(threads: usize, iters: u64, op: Arc<dyn Fn() + Send + Sync>) -> 
     start.elapsed()
 }
 
-fn threads(c: &mut Criterion) {
-    let mut group = c.benchmark_group("vec1k_threads_sharing_one_pool");
+/// `threads` threads taking from and returning to one pool at once (poolshark's local pools
+/// aside, which give each thread its own).
+fn threads(threads: usize) -> Row {
+    let mut row = Row::new("vec1k_threads_sharing_one_pool", 1, 200_000);
     let payload = [1u8; 16];
-    for threads in [1usize, 2] {
-        let ours: Arc<Pool<Vec<u8>>> = Arc::new(
-            Pool::builder()
-                .create_with(|| Vec::with_capacity(BUF))
-                .build(),
-        );
-        let op: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
+    let mut add = |name: &str, op: Arc<dyn Fn() + Send + Sync>| {
+        row.add(format!("{name}/{threads}"), move |iters| {
+            concurrently(threads, iters, Arc::clone(&op))
+        });
+    };
+    let ours: Arc<Pool<Vec<u8>>> = Arc::new(
+        Pool::builder()
+            .create_with(|| Vec::with_capacity(BUF))
+            .build(),
+    );
+    add(
+        "pool_core",
+        Arc::new(move || {
             let mut v = ours.get();
             v.extend_from_slice(black_box(&payload));
             black_box(&mut *v);
-        });
-        group.bench_with_input(BenchmarkId::new("pool_core", threads), &threads, |b, &t| {
-            b.iter_custom(|iters| concurrently(t, iters, Arc::clone(&op)))
-        });
-        let lf = Arc::new(lockfree_object_pool::LinearObjectPool::new(
-            || Vec::with_capacity(BUF),
-            |v: &mut Vec<u8>| v.clear(),
-        ));
-        let op: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
+        }),
+    );
+    let lf = Arc::new(lockfree_object_pool::LinearObjectPool::new(
+        || Vec::with_capacity(BUF),
+        |v: &mut Vec<u8>| v.clear(),
+    ));
+    add(
+        "lockfree_object_pool",
+        Arc::new(move || {
             let mut v = lf.pull();
             v.extend_from_slice(black_box(&payload));
             black_box(&mut *v);
-        });
-        group.bench_with_input(
-            BenchmarkId::new("lockfree_object_pool", threads),
-            &threads,
-            |b, &t| b.iter_custom(|iters| concurrently(t, iters, Arc::clone(&op))),
-        );
-        let psg = poolshark::global::Pool::<Buf>::new(64, BUF);
-        let op: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
+        }),
+    );
+    let psg = poolshark::global::Pool::<Buf>::new(64, BUF);
+    add(
+        "poolshark_global",
+        Arc::new(move || {
             let mut v = psg.take();
             v.extend_from_slice(black_box(&payload));
             black_box(&mut *v);
-        });
-        group.bench_with_input(
-            BenchmarkId::new("poolshark_global", threads),
-            &threads,
-            |b, &t| b.iter_custom(|iters| concurrently(t, iters, Arc::clone(&op))),
-        );
-        // Not one pool shared: each thread takes from and returns to a pool of its own.
-        poolshark_local_limits();
-        let op: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
+        }),
+    );
+    // Not one pool shared: each thread takes from and returns to a pool of its own.
+    add(
+        "poolshark_local",
+        Arc::new(move || {
             let mut v = LPooled::<Buf>::take();
             v.extend_from_slice(black_box(&payload));
             black_box(&mut *v);
-        });
-        group.bench_with_input(
-            BenchmarkId::new("poolshark_local", threads),
-            &threads,
-            |b, &t| b.iter_custom(|iters| concurrently(t, iters, Arc::clone(&op))),
-        );
-    }
-    group.finish();
+        }),
+    );
+    row
 }
 
 /// Values in one batch of the producer/consumer row.
@@ -690,153 +759,137 @@ where
 /// consumer thread drops them, returning them to their pool. ns per value, get + cross-thread
 /// return. poolshark's local pools do not fit: a value goes back to the pool of the thread that
 /// drops it, so the producer would create every value it takes.
-fn producer_consumer_row(c: &mut Criterion) {
-    let mut group = c.benchmark_group("vec1k_producer_consumer_batch32");
+fn producer_consumer_row() -> Row {
+    let mut row = Row::new("vec1k_producer_consumer_batch32", 1, 100_000);
     let payload = [1u8; 16];
     let ours: Pool<Vec<u8>> = Pool::builder()
         .max_idle(ROOM)
         .create_with(|| Vec::with_capacity(BUF))
         .build();
-    group.bench_function("pool_core", |b| {
-        b.iter_custom(|iters| {
-            producer_consumer(
-                iters,
-                |batch, n| {
-                    batch.extend((0..n).map(|_| {
-                        let mut v = ours.get();
-                        v.extend_from_slice(black_box(&payload));
-                        v
-                    }))
-                },
-                Vec::clear,
-            )
-        })
+    row.add("pool_core", move |iters| {
+        producer_consumer(
+            iters,
+            |batch, n| {
+                batch.extend((0..n).map(|_| {
+                    let mut v = ours.get();
+                    v.extend_from_slice(black_box(&payload));
+                    v
+                }))
+            },
+            Vec::clear,
+        )
     });
     let op = object_pool::Pool::new(64, || Vec::<u8>::with_capacity(BUF));
-    group.bench_function("object_pool", |b| {
-        b.iter_custom(|iters| {
-            producer_consumer(
-                iters,
-                |batch, n| {
-                    batch.extend((0..n).map(|_| {
-                        let mut v = op.pull(|| Vec::with_capacity(BUF));
-                        v.extend_from_slice(black_box(&payload));
-                        v
-                    }))
-                },
-                |batch| {
-                    batch.iter_mut().for_each(|v| v.clear());
-                    batch.clear();
-                },
-            )
-        })
+    row.add("object_pool", move |iters| {
+        producer_consumer(
+            iters,
+            |batch, n| {
+                batch.extend((0..n).map(|_| {
+                    let mut v = op.pull(|| Vec::with_capacity(BUF));
+                    v.extend_from_slice(black_box(&payload));
+                    v
+                }))
+            },
+            |batch| {
+                batch.iter_mut().for_each(|v| v.clear());
+                batch.clear();
+            },
+        )
     });
     let lf = lockfree_object_pool::LinearObjectPool::new(
         || Vec::<u8>::with_capacity(BUF),
         |v| v.clear(),
     );
-    group.bench_function("lockfree_object_pool", |b| {
-        b.iter_custom(|iters| {
-            producer_consumer(
-                iters,
-                |batch, n| {
-                    batch.extend((0..n).map(|_| {
-                        let mut v = lf.pull();
-                        v.extend_from_slice(black_box(&payload));
-                        v
-                    }))
-                },
-                Vec::clear,
-            )
-        })
+    row.add("lockfree_object_pool", move |iters| {
+        producer_consumer(
+            iters,
+            |batch, n| {
+                batch.extend((0..n).map(|_| {
+                    let mut v = lf.pull();
+                    v.extend_from_slice(black_box(&payload));
+                    v
+                }))
+            },
+            Vec::clear,
+        )
     });
     let oo = opool::Pool::new(ROOM, VecAlloc);
-    group.bench_function("opool", |b| {
-        b.iter_custom(|iters| {
-            producer_consumer(
-                iters,
-                |batch, n| {
-                    batch.extend((0..n).map(|_| {
-                        let mut v = oo.get();
-                        v.extend_from_slice(black_box(&payload));
-                        v
-                    }))
-                },
-                Vec::clear,
-            )
-        })
+    row.add("opool", move |iters| {
+        producer_consumer(
+            iters,
+            |batch, n| {
+                batch.extend((0..n).map(|_| {
+                    let mut v = oo.get();
+                    v.extend_from_slice(black_box(&payload));
+                    v
+                }))
+            },
+            Vec::clear,
+        )
     });
     let psg = poolshark::global::Pool::<Buf>::new(ROOM, BUF);
-    group.bench_function("poolshark_global", |b| {
-        b.iter_custom(|iters| {
-            producer_consumer(
-                iters,
-                |batch, n| {
-                    batch.extend((0..n).map(|_| {
-                        let mut v = psg.take();
-                        v.extend_from_slice(black_box(&payload));
-                        v
-                    }))
-                },
-                Vec::clear,
-            )
-        })
+    row.add("poolshark_global", move |iters| {
+        producer_consumer(
+            iters,
+            |batch, n| {
+                batch.extend((0..n).map(|_| {
+                    let mut v = psg.take();
+                    v.extend_from_slice(black_box(&payload));
+                    v
+                }))
+            },
+            Vec::clear,
+        )
     });
-    group.bench_function("fresh_alloc", |b| {
-        b.iter_custom(|iters| {
-            producer_consumer(
-                iters,
-                |batch, n| {
-                    batch.extend((0..n).map(|_| {
-                        let mut v: Vec<u8> = Vec::with_capacity(BUF);
-                        v.extend_from_slice(black_box(&payload));
-                        v
-                    }))
-                },
-                Vec::clear,
-            )
-        })
+    row.add("fresh_alloc", move |iters| {
+        producer_consumer(
+            iters,
+            |batch, n| {
+                batch.extend((0..n).map(|_| {
+                    let mut v: Vec<u8> = Vec::with_capacity(BUF);
+                    v.extend_from_slice(black_box(&payload));
+                    v
+                }))
+            },
+            Vec::clear,
+        )
     });
     // No pool: the consumer clears the values and they ride back in their batch, so the
     // producer writes into them again. The channel traffic and the writing and clearing every
     // pool row does too, without a pool's cross-thread return.
-    group.bench_function("floor_values_ride_back", |b| {
-        b.iter_custom(|iters| {
-            producer_consumer(
-                iters,
-                |batch: &mut Vec<Box<Vec<u8>>>, n| {
-                    batch.truncate(n);
-                    for v in batch.iter_mut() {
-                        v.extend_from_slice(black_box(&payload));
-                    }
-                    while batch.len() < n {
-                        let mut v = Box::new(Vec::with_capacity(BUF));
-                        v.extend_from_slice(black_box(&payload));
-                        batch.push(v);
-                    }
-                },
-                |batch| batch.iter_mut().for_each(|v| v.clear()),
-            )
-        })
+    row.add("floor_values_ride_back", move |iters| {
+        producer_consumer(
+            iters,
+            |batch: &mut Vec<Box<Vec<u8>>>, n| {
+                batch.truncate(n);
+                for v in batch.iter_mut() {
+                    v.extend_from_slice(black_box(&payload));
+                }
+                while batch.len() < n {
+                    let mut v = Box::new(Vec::with_capacity(BUF));
+                    v.extend_from_slice(black_box(&payload));
+                    batch.push(v);
+                }
+            },
+            |batch| batch.iter_mut().for_each(|v| v.clear()),
+        )
     });
     // The least a pool can do here (see `magazine`): the values go back through shared memory,
     // 32 at a time under a lock, rather than riding back in their batch.
-    group.bench_function("floor_magazine_exchange", |b| {
-        b.iter_custom(|iters| {
-            producer_consumer(
-                iters,
-                |batch, n| {
-                    batch.extend((0..n).map(|_| {
-                        let mut v = magazine::get();
-                        v.extend_from_slice(black_box(&payload));
-                        v
-                    }))
-                },
-                Vec::clear,
-            )
-        })
+    row.add("floor_magazine_exchange", move |iters| {
+        producer_consumer(
+            iters,
+            |batch, n| {
+                batch.extend((0..n).map(|_| {
+                    let mut v = magazine::get();
+                    v.extend_from_slice(black_box(&payload));
+                    v
+                }))
+            },
+            Vec::clear,
+        )
     });
-    group.finish();
+    row
 }
 
 /// Tasks spawned per iteration of the tokio row.
@@ -870,114 +923,99 @@ fn leak<T>(value: T) -> &'static T {
 /// A tokio runtime with 2 workers, 256 tasks per iteration: each task takes an owned guard,
 /// writes 16 bytes, holds it across `yield_now` (so the task may resume, and return the value,
 /// on the other worker) and drops it. ns per task, spawning and joining included.
-fn tokio_row(c: &mut Criterion) {
-    let mut group = c.benchmark_group("vec1k_tokio_256_tasks_across_yield");
+fn tokio_row() -> Row {
+    let mut row = Row::new("vec1k_tokio_256_tasks_across_yield", 1, 40);
     let payload = [1u8; 16];
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .build()
-        .expect("a tokio runtime");
+    let rt = leak(
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .build()
+            .expect("a tokio runtime"),
+    );
     let ours: &'static Arc<Pool<Vec<u8>>> = leak(Arc::new(
         Pool::builder()
             .max_idle(ROOM)
             .create_with(|| Vec::with_capacity(BUF))
             .build(),
     ));
-    group.bench_function("pool_core", |b| {
-        b.iter_custom(|iters| {
-            tokio_tasks(&rt, iters, || async move {
-                let mut v = ours.get_owned();
-                v.extend_from_slice(black_box(&payload));
-                tokio::task::yield_now().await;
-                black_box(&mut *v);
-            })
+    row.add("pool_core", move |iters| {
+        tokio_tasks(rt, iters, || async move {
+            let mut v = ours.get_owned();
+            v.extend_from_slice(black_box(&payload));
+            tokio::task::yield_now().await;
+            black_box(&mut *v);
         })
     });
     let op = leak(Arc::new(object_pool::Pool::new(64, || {
         Vec::<u8>::with_capacity(BUF)
     })));
-    group.bench_function("object_pool", |b| {
-        b.iter_custom(|iters| {
-            tokio_tasks(&rt, iters, || async move {
-                let mut v = op.pull_owned(|| Vec::with_capacity(BUF));
-                v.extend_from_slice(black_box(&payload));
-                tokio::task::yield_now().await;
-                black_box(&mut *v);
-                v.clear();
-            })
+    row.add("object_pool", move |iters| {
+        tokio_tasks(rt, iters, || async move {
+            let mut v = op.pull_owned(|| Vec::with_capacity(BUF));
+            v.extend_from_slice(black_box(&payload));
+            tokio::task::yield_now().await;
+            black_box(&mut *v);
+            v.clear();
         })
     });
     let lf = leak(Arc::new(lockfree_object_pool::LinearObjectPool::new(
         || Vec::<u8>::with_capacity(BUF),
         |v| v.clear(),
     )));
-    group.bench_function("lockfree_object_pool", |b| {
-        b.iter_custom(|iters| {
-            tokio_tasks(&rt, iters, || async move {
-                let mut v = lf.pull_owned();
-                v.extend_from_slice(black_box(&payload));
-                tokio::task::yield_now().await;
-                black_box(&mut *v);
-            })
+    row.add("lockfree_object_pool", move |iters| {
+        tokio_tasks(rt, iters, || async move {
+            let mut v = lf.pull_owned();
+            v.extend_from_slice(black_box(&payload));
+            tokio::task::yield_now().await;
+            black_box(&mut *v);
         })
     });
     // `get_rc` takes the `Arc` by value, hence the clone.
     let oo = leak(Arc::new(opool::Pool::new(ROOM, VecAlloc)));
-    group.bench_function("opool", |b| {
-        b.iter_custom(|iters| {
-            tokio_tasks(&rt, iters, || async move {
-                let mut v = Arc::clone(oo).get_rc();
-                v.extend_from_slice(black_box(&payload));
-                tokio::task::yield_now().await;
-                black_box(&mut *v);
-            })
+    row.add("opool", move |iters| {
+        tokio_tasks(rt, iters, || async move {
+            let mut v = Arc::clone(oo).get_rc();
+            v.extend_from_slice(black_box(&payload));
+            tokio::task::yield_now().await;
+            black_box(&mut *v);
         })
     });
     let psg = leak(poolshark::global::Pool::<Buf>::new(ROOM, BUF));
-    group.bench_function("poolshark_global", |b| {
-        b.iter_custom(|iters| {
-            tokio_tasks(&rt, iters, || async move {
-                let mut v = psg.take();
-                v.extend_from_slice(black_box(&payload));
-                tokio::task::yield_now().await;
-                black_box(&mut *v);
-            })
+    row.add("poolshark_global", move |iters| {
+        tokio_tasks(rt, iters, || async move {
+            let mut v = psg.take();
+            v.extend_from_slice(black_box(&payload));
+            tokio::task::yield_now().await;
+            black_box(&mut *v);
         })
     });
-    poolshark_local_limits();
-    group.bench_function("poolshark_local", |b| {
-        b.iter_custom(|iters| {
-            tokio_tasks(&rt, iters, || async move {
-                let mut v = LPooled::<Buf>::take();
-                v.extend_from_slice(black_box(&payload));
-                tokio::task::yield_now().await;
-                black_box(&mut *v);
-            })
+    row.add("poolshark_local", move |iters| {
+        tokio_tasks(rt, iters, || async move {
+            let mut v = LPooled::<Buf>::take();
+            v.extend_from_slice(black_box(&payload));
+            tokio::task::yield_now().await;
+            black_box(&mut *v);
         })
     });
-    group.bench_function("fresh_alloc", |b| {
-        b.iter_custom(|iters| {
-            tokio_tasks(&rt, iters, || async move {
-                let mut v: Vec<u8> = Vec::with_capacity(BUF);
-                v.extend_from_slice(black_box(&payload));
-                tokio::task::yield_now().await;
-                black_box(&mut v);
-            })
+    row.add("fresh_alloc", move |iters| {
+        tokio_tasks(rt, iters, || async move {
+            let mut v: Vec<u8> = Vec::with_capacity(BUF);
+            v.extend_from_slice(black_box(&payload));
+            tokio::task::yield_now().await;
+            black_box(&mut v);
         })
     });
     // No value at all: 16 bytes written to the task's own state, held across the yield. The
     // runtime's cost every row pays too.
-    group.bench_function("floor_task_alone", |b| {
-        b.iter_custom(|iters| {
-            tokio_tasks(&rt, iters, || async move {
-                let mut v = [0u8; 16];
-                v.copy_from_slice(black_box(&payload));
-                tokio::task::yield_now().await;
-                black_box(&mut v);
-            })
+    row.add("floor_task_alone", move |iters| {
+        tokio_tasks(rt, iters, || async move {
+            let mut v = [0u8; 16];
+            v.copy_from_slice(black_box(&payload));
+            tokio::task::yield_now().await;
+            black_box(&mut v);
         })
     });
-    group.finish();
+    row
 }
 
 /// Request sizes for the mixed-sizes row: `64 B × 16384^(u³)` for `u` uniform in `[0, 1)`,
@@ -1061,11 +1099,106 @@ fn buf_mixed_sizes(c: &mut Criterion) {
     );
 }
 
+/// Every row but the mixed sizes, in the order they run. Each is made just before it runs and
+/// dropped after, with its pools.
+const ROWS: [fn() -> Row; 7] = [
+    vec1k,
+    task,
+    burst64,
+    || threads(1),
+    || threads(2),
+    producer_consumer_row,
+    tokio_row,
+];
+
+/// The rows under criterion, each peer a benchmark of its own.
+fn peers(c: &mut Criterion) {
+    poolshark_local_limits();
+    for make in ROWS {
+        let mut row = make();
+        let mut group = c.benchmark_group(row.group);
+        if row.values > 1 {
+            group.throughput(Throughput::Elements(row.values));
+        }
+        for (name, run) in &mut row.peers {
+            group.bench_function(name.as_str(), |b| b.iter_custom(&mut *run));
+        }
+        group.finish();
+    }
+}
+
+/// The rows with their peers interleaved: `rounds` rounds, each timing one block of every
+/// peer, the order turning from round to round. A peer's figure is its median block; the
+/// ratio is the median over rounds of pool-core's block against the peer's in the same round,
+/// so a change in the machine's speed between rounds (a 2-vCPU VM moves by a third) falls on
+/// both sides of each ratio. Rows whose group does not contain `filter` are skipped.
+fn interleaved(rounds: usize, filter: &str) {
+    poolshark_local_limits();
+    for make in ROWS {
+        let mut row = make();
+        if !row.group.contains(filter) {
+            continue;
+        }
+        let per_block = (row.block * row.values) as f64;
+        // One block of each first: pools warm, threads' caches made.
+        for (_, run) in &mut row.peers {
+            run(row.block);
+        }
+        let n = row.peers.len();
+        let mut ns = vec![Vec::with_capacity(rounds); n];
+        for round in 0..rounds {
+            for k in 0..n {
+                let peer = (round + k) % n;
+                let elapsed = (row.peers[peer].1)(row.block);
+                ns[peer].push(elapsed.as_secs_f64() * 1e9 / per_block);
+            }
+        }
+        println!(
+            "\n{} ({rounds} rounds of {} interleaved)",
+            row.group, row.block
+        );
+        println!(
+            "{:<32} {:>10} {:>16}",
+            "peer", "median ns", "pool-core / it"
+        );
+        for (peer, (name, _)) in row.peers.iter().enumerate() {
+            let mut ratios: Vec<f64> = (0..rounds).map(|r| ns[0][r] / ns[peer][r]).collect();
+            println!(
+                "{name:<32} {:>10.2} {:>16.3}",
+                median(&mut ns[peer].clone()),
+                median(&mut ratios)
+            );
+        }
+    }
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    targets = vec1k, task, burst64, threads, producer_consumer_row, tokio_row, buf_mixed_sizes
+    targets = peers, buf_mixed_sizes
 }
-criterion_main!(benches);
+
+/// `cargo bench -p pool-core --bench pool` runs criterion; with `-- --interleaved [rounds]
+/// [filter]` (31 rounds, every row by default), the interleaved comparison instead.
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|arg| arg == "--interleaved") {
+        let rest = &args[at + 1..];
+        let rounds = rest.iter().find_map(|arg| arg.parse().ok()).unwrap_or(31);
+        let filter = rest
+            .iter()
+            .find(|arg| arg.parse::<usize>().is_err() && !arg.starts_with("--"))
+            .map_or("", String::as_str);
+        interleaved(rounds, filter);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
