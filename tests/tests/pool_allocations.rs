@@ -1,6 +1,7 @@
 //! After warm-up, a get, a write and a return allocate nothing, on one thread and across threads:
 //! checked with a counting global allocator (a count, not a timing, so it is deterministic).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
 use std::thread;
 
@@ -129,19 +130,87 @@ fn warm_producer_consumer_hand_offs_allocate_nothing() {
         to_consumer.send(batch).unwrap();
     }
     let consumer_steady = consumer.join().unwrap();
+    assert_only_new_values_allocate(&pool, created_at_warm, steady, consumer_steady, BATCH);
+}
+
+/// Asserts that after warm-up the gets allocated only for the values they made (two
+/// allocations each: the box and its 1 KiB buffer; the working set may still grow a little),
+/// the returns nothing, and that no more values were made than two rounds of `per_round` hold,
+/// none of them dropped for want of room.
+#[track_caller]
+fn assert_only_new_values_allocate(
+    pool: &Pool<Vec<u8>>,
+    created_at_warm: u64,
+    gets: u64,
+    returns: u64,
+    per_round: usize,
+) {
     let stats = pool.stats();
-    // A value made is two allocations (its box and its 1 KiB buffer), and the working set may
-    // still grow after warm-up (to the 64 values two batches hold); the pool's own work
-    // allocates nothing, on either side.
     let made = stats.created - created_at_warm;
     assert_eq!(
-        (steady, consumer_steady),
+        (gets, returns),
         (2 * made, 0),
-        "allocations by the gets (producer) and returns (consumer) after warm-up: {stats:?}"
+        "allocations by the gets and by the returns after warm-up: {stats:?}"
     );
     assert!(
-        stats.created <= 2 * BATCH as u64 && stats.discarded == 0,
-        "more values made than two batches hold, for {} hand-offs: {stats:?}",
-        (WARM_UP + ROUNDS) * BATCH
+        stats.created <= 2 * per_round as u64 && stats.discarded == 0,
+        "more values made than two rounds of {per_round} hold: {stats:?}"
     );
+}
+
+#[test]
+fn warm_tokio_tasks_holding_owned_guards_across_a_yield_allocate_nothing() {
+    // The bench's tokio row: 2 workers, 256 tasks a round, each taking an owned guard, writing
+    // into it, holding it across a yield (so it may resume, and return the value, on the other
+    // worker) and dropping it. The runtime allocates for every task; the counts below are the
+    // gets' and the returns' alone, on whichever worker each ran.
+    const TASKS: usize = 256;
+    const WARM_UP: usize = 20;
+    const ROUNDS: usize = 100;
+    let pool: Arc<Pool<Vec<u8>>> = Arc::new(
+        Pool::builder()
+            .max_idle(2 * TASKS)
+            .create_with(|| Vec::with_capacity(1024))
+            .build(),
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    let gets = Arc::new(AtomicU64::new(0));
+    let returns = Arc::new(AtomicU64::new(0));
+    let mut created_at_warm = 0;
+    for round in 0..WARM_UP + ROUNDS {
+        if round == WARM_UP {
+            created_at_warm = pool.stats().created;
+            gets.store(0, Ordering::Relaxed);
+            returns.store(0, Ordering::Relaxed);
+        }
+        runtime.block_on(async {
+            let tasks: Vec<_> = (0..TASKS)
+                .map(|_| {
+                    let (pool, gets, returns) =
+                        (Arc::clone(&pool), Arc::clone(&gets), Arc::clone(&returns));
+                    tokio::spawn(async move {
+                        let mut buf = None;
+                        let n = allocations_during(|| buf = Some(pool.get_owned()));
+                        gets.fetch_add(n, Ordering::Relaxed);
+                        let mut buf = buf.unwrap();
+                        buf.extend_from_slice(&[1; 16]);
+                        tokio::task::yield_now().await;
+                        let n = allocations_during(|| drop(buf));
+                        returns.fetch_add(n, Ordering::Relaxed);
+                    })
+                })
+                .collect();
+            for task in tasks {
+                task.await.unwrap();
+            }
+        });
+    }
+    let (gets, returns) = (
+        gets.load(Ordering::Relaxed),
+        returns.load(Ordering::Relaxed),
+    );
+    assert_only_new_values_allocate(&pool, created_at_warm, gets, returns, TASKS);
 }
