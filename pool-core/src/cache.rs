@@ -25,7 +25,7 @@ use crate::sync::{Arc, MutPtr, UnsafeCell};
 #[derive(Debug)]
 pub(crate) struct Cache<T>(CachePadded<Parts<T>>);
 
-/// A cache's claim and the data behind it, on the same line.
+/// A cache's claim and the data behind it, in one padded block of their own.
 #[derive(Debug)]
 struct Parts<T> {
     claim: Claim,

@@ -5,7 +5,11 @@ use crate::generation::Generation;
 /// Values idle since the last trim, and values that were idle at the last trim (the victims,
 /// dropped by the next trim unless reused first, like Go's victim cache). Each holds a slot of
 /// the pool's budget.
+///
+/// `repr(C)`: `current`, which every refill and spill moves values to or from, comes first, in
+/// the first line of the depot's padded block (see `DepotLine` in `shared.rs`).
 #[derive(Debug)]
+#[repr(C)]
 pub(crate) struct Depot<T> {
     pub(crate) current: Vec<Box<T>>,
     pub(crate) victim: Vec<Box<T>>,

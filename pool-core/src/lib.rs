@@ -69,7 +69,7 @@
 //!
 //! # Safety and correctness
 //!
-//! The crate's `unsafe` code sits in five places, each block with a `// SAFETY:` comment:
+//! The crate's `unsafe` code sits in six places, each block with a `// SAFETY:` comment:
 //!
 //! - `registry.rs`, the thread-local table through which a get or a return finds this thread's
 //!   cache for a pool without a lock or a `RefCell` borrow: raw pointers to caches that the table
@@ -82,7 +82,9 @@
 //!   environment (for threads on isolated cores that must not be interrupted) makes owners
 //!   claim with a full fence instead, as every owner does off Linux;
 //! - `sync.rs`, the dereference of a cache's data pointer, whose caller holds the claim;
-//! - `guard.rs`, the guards' `ManuallyDrop` value, taken out exactly once.
+//! - `guard.rs`, the guards' `ManuallyDrop` value, taken out exactly once;
+//! - `shared.rs`, a prefetch hint for the values a refill brings (x86-64), which reads no memory
+//!   the program sees and cannot fault.
 //!
 //! The invariants (the slot equation that makes `max_idle` a hard bound across threads, the lock
 //! order, trim generations, exact statistics) are stated once in the crate's `DESIGN.md`.

@@ -59,15 +59,18 @@ const MAX_DEPOT_RESERVE: usize = 4096;
 
 /// The depot with the two numbers that every refill and spill writes as well: the budget, which
 /// a spilling thread takes slots from and a refilling one gives slots to, and the depot's
-/// length. On one padded line, a thread moving a batch takes one line from the thread that
-/// moved the last, not three (when values flow from one thread to another, each batch costs
-/// the line transfers on both threads).
+/// length. `repr(C)` in this order puts everything a refill or spill writes (the budget, the
+/// length, the lock word and `current`'s length) in the block's first 64 bytes, so a thread
+/// moving a batch takes one line from the thread that moved the last, not three (when values
+/// flow from one thread to another, each batch costs the line transfers on both threads); the
+/// rest of the depot, read there, is in the second line of the padded block.
 #[derive(Debug)]
+#[repr(C)]
 struct DepotLine<T> {
-    depot: Mutex<Depot<T>>,
     budget: Budget,
     /// A copy of the depot's length, so a get finding it empty skips the lock.
     stored: AtomicUsize,
+    depot: Mutex<Depot<T>>,
 }
 
 /// What every thread using a pool shares.
@@ -227,7 +230,7 @@ impl<T> Shared<T> {
             self.line.budget.give(empty);
         }
         self.unlock(depot);
-        prefetch_for_write(&held.values);
+        prefetch_values(&held.values);
         held.pop()
     }
 
@@ -695,21 +698,25 @@ impl<T: Send + 'static> Listed for Shared<T> {
     }
 }
 
-/// Asks the processor to fetch each value's first cache line for writing, after a refill: the
-/// values were last written on the thread that returned them, and the caller will write each
-/// soon. Fetched now, the transfers overlap, instead of one stall at each get.
-fn prefetch_for_write<T>(values: &[Box<T>]) {
-    #[cfg(all(target_arch = "x86_64", not(loom), not(miri)))]
-    for value in values {
-        let address: *const T = &**value;
-        // SAFETY: a prefetch is a hint: it reads no memory the program can see and cannot
-        // fault, whatever the address; SSE, which it needs, is in every x86-64 processor.
-        unsafe {
-            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_ET0 }>(
-                address.cast::<i8>(),
-            );
+/// Asks the processor to fetch each value's first cache line, after a refill: the values were
+/// last written on the thread that returned them, and the caller will write each soon. Fetched
+/// now, the transfers overlap, instead of one stall at each get. (A read prefetch: the line
+/// comes shared and the write upgrades it. `_MM_HINT_ET0` would fetch it for writing, but only
+/// builds with the `prfchw` target feature emit `prefetchw`.)
+fn prefetch_values<T>(values: &[Box<T>]) {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse", not(loom), not(miri)))]
+    if std::mem::size_of::<T>() != 0 {
+        for value in values {
+            let address: *const T = &**value;
+            // SAFETY: a prefetch is a hint: it reads no memory the program can see and cannot
+            // fault, whatever the address; the `cfg` above guarantees SSE, which it needs.
+            unsafe {
+                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                    address.cast::<i8>(),
+                );
+            }
         }
     }
-    #[cfg(not(all(target_arch = "x86_64", not(loom), not(miri))))]
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse", not(loom), not(miri))))]
     let _ = values;
 }

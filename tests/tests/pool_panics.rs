@@ -1,19 +1,30 @@
-//! Panics: a reset that panics, a guard dropped while unwinding, and a trimmed value whose
-//! `Drop` panics inside a get. The pool loses no count and stays usable.
+//! Panics: a reset, `keep_if` or shrink that panics (for a guard and for `put`, on a pool with
+//! each kind of return path), a guard dropped while unwinding, and a trimmed value whose `Drop`
+//! panics inside a get. The pool loses no count and stays usable.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::thread;
 
-use pool_core::{Pool, Poolable, Pooled, Reset};
+use pool_core::{Pool, PoolStats, Poolable, Pooled, Reset, Shrink};
 use pool_tests::{assert_balanced, assert_settled};
 
-/// A value whose reset panics when told to, to check the pool survives it.
+/// A value whose reset or shrink panics when told to, to check the pool survives it.
 #[derive(Default)]
 struct Touchy {
     panic_on_reset: bool,
+    panic_on_shrink: bool,
     data: Vec<u8>,
+}
+
+impl Shrink for Touchy {
+    fn shrink_to_max(&mut self, max: usize) {
+        if std::mem::take(&mut self.panic_on_shrink) {
+            panic!("shrink failed");
+        }
+        self.data.shrink_to(max);
+    }
 }
 
 impl Reset for Touchy {
@@ -144,4 +155,117 @@ fn discarding_a_value_whose_drop_panics_loses_no_count() {
     let stats = pool.stats();
     assert_eq!((stats.discarded, stats.in_use), (1, 0), "{stats:?}");
     assert_settled(stats);
+}
+
+/// One pool of each return path: a plain pool returns inline; `keep_if` and `max_capacity` go
+/// through the checked return; `max_idle_bytes` keeps no caches.
+fn pools_of_every_return_path() -> Vec<(&'static str, Pool<Touchy>)> {
+    vec![
+        ("plain", Pool::new()),
+        (
+            "keep_if",
+            Pool::builder()
+                .keep_if(|t: &Touchy| t.data.len() != 99)
+                .build(),
+        ),
+        ("max_capacity", Pool::builder().max_capacity(1024).build()),
+        (
+            "max_idle_bytes",
+            Pool::builder().max_idle_bytes(1 << 20).build(),
+        ),
+    ]
+}
+
+/// Runs `f`, which must panic while a value goes back to `pool`, with another guard out all
+/// along; checks that the value is counted discarded once and the guard still out still
+/// counts as in use, and returns the stats once that guard is back.
+#[track_caller]
+fn panics_counted_once(what: &str, pool: &Pool<Touchy>, f: impl FnOnce()) -> PoolStats {
+    let outside = pool.get();
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    assert!(result.is_err(), "{what}: no panic");
+    let stats = pool.stats();
+    assert_eq!((stats.discarded, stats.in_use), (1, 1), "{what}: {stats:?}");
+    assert_balanced(stats);
+    drop(outside);
+    let stats = pool.stats();
+    assert_eq!(stats.in_use, 0, "{what}: {stats:?}");
+    assert_balanced(stats);
+    stats
+}
+
+#[test]
+fn a_reset_panicking_in_a_guard_or_a_put_is_counted_once_on_every_return_path() {
+    for (name, pool) in pools_of_every_return_path() {
+        panics_counted_once(&format!("{name}, guard"), &pool, || {
+            let mut t = pool.get();
+            t.panic_on_reset = true;
+        });
+    }
+    for (name, pool) in pools_of_every_return_path() {
+        let stats = panics_counted_once(&format!("{name}, put"), &pool, || {
+            pool.put(Touchy {
+                panic_on_reset: true,
+                ..Touchy::default()
+            });
+        });
+        assert_eq!(stats.created, 2, "{name}, put: {stats:?}");
+    }
+}
+
+#[test]
+fn a_keep_if_or_a_shrink_panicking_in_a_guard_or_a_put_is_counted_once() {
+    let refusing = || {
+        Pool::builder()
+            .keep_if(|t: &Touchy| {
+                assert!(t.data.capacity() < 4096, "keep_if failed");
+                true
+            })
+            .build()
+    };
+    let pool: Pool<Touchy> = refusing();
+    panics_counted_once("keep_if, guard", &pool, || {
+        pool.get().data.reserve(8192);
+    });
+    let pool: Pool<Touchy> = refusing();
+    let stats = panics_counted_once("keep_if, put", &pool, || {
+        pool.put(Touchy {
+            data: Vec::with_capacity(8192),
+            ..Touchy::default()
+        });
+    });
+    assert_eq!(stats.created, 2, "{stats:?}");
+    let pool: Pool<Touchy> = Pool::builder().max_capacity(16).build();
+    panics_counted_once("shrink, guard", &pool, || {
+        pool.get().panic_on_shrink = true;
+    });
+    let pool: Pool<Touchy> = Pool::builder().max_capacity(16).build();
+    let stats = panics_counted_once("shrink, put", &pool, || {
+        pool.put(Touchy {
+            panic_on_shrink: true,
+            ..Touchy::default()
+        });
+    });
+    assert_eq!(stats.created, 2, "{stats:?}");
+}
+
+#[test]
+fn values_keep_if_refuses_are_counted_discarded_from_a_guard_and_from_a_put() {
+    let pool: Pool<Touchy> = Pool::builder()
+        .keep_if(|t: &Touchy| t.data.capacity() < 4096)
+        .build();
+    let outside = pool.get();
+    pool.get().data.reserve(8192);
+    pool.put(Touchy {
+        data: Vec::with_capacity(8192),
+        ..Touchy::default()
+    });
+    let stats = pool.stats();
+    assert_eq!(
+        (stats.discarded, stats.in_use, stats.created),
+        (2, 1, 3),
+        "{stats:?}"
+    );
+    drop(outside);
+    assert_balanced(pool.stats());
 }
