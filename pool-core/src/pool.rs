@@ -654,9 +654,10 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
 }
 
 /// Resets a value coming back, then asks `keep` (the builder's `max_capacity` and `keep_if`, or
-/// nothing) about it: returns whether to keep it. If any of them panics, the value is dropped by the unwinding and
-/// counted as discarded (and as the end of its guard when it came from one); the panic goes on
-/// to the caller, and the pool holds no lock or claim, so it stays usable.
+/// nothing) about it: returns whether to keep it. If any of them panics, the value is dropped
+/// by the unwinding and counted as discarded (and as the end of its guard when it came from
+/// one); the panic goes on to the caller, and the pool holds no lock or claim, so it stays
+/// usable.
 #[inline]
 fn reset<T: Send + 'static, R: Recycle<T>>(
     pool: &Pool<T, R>,
