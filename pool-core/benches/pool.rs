@@ -14,6 +14,14 @@
 //! poolshark comes twice: `poolshark_global` is one of its global pools (`global::Pool`, a
 //! lock-free queue every thread returns to), `poolshark_local` its thread-local pools
 //! (`LPooled`, returned to the pool of whichever thread drops the value).
+//!
+//! The task and tokio rows, where pool-core and lockfree-object-pool are level, run each of the
+//! two a second time, with a pool of its own made after the first: `pool_core_again` and
+//! `lockfree_again`, the same code and work, only placed elsewhere (its values on the heap, its
+//! loop in the binary). Their ratios to the first pools show how far placement alone moves a
+//! row, which on this machine is a few percent: a ratio inside that spread is a tie. (Adding
+//! `lockfree_again` to the task row moved pool-core over the first lockfree-object-pool pool
+//! from 1.045 to 1.00, with no change to either.)
 
 use std::future::Future;
 use std::hint::black_box;
@@ -453,6 +461,17 @@ fn task() -> Row {
             black_box(&mut *t);
         }),
     );
+    // The same pool again, made second: placement alone (see the module's docs).
+    let again: Pool<Task> = Pool::new();
+    row.add(
+        "pool_core_again",
+        each(move || {
+            i += 1;
+            let mut t = again.get();
+            fill_task(&mut t, i);
+            black_box(&mut *t);
+        }),
+    );
     let op = object_pool::Pool::new(64, Task::create);
     row.add(
         "object_pool",
@@ -470,6 +489,17 @@ fn task() -> Row {
         each(move || {
             i += 1;
             let mut t = lf.pull();
+            fill_task(&mut t, i);
+            black_box(&mut *t);
+        }),
+    );
+    // And lockfree-object-pool again, the same way.
+    let lf2 = lockfree_object_pool::LinearObjectPool::new(Task::create, |t| t.reset());
+    row.add(
+        "lockfree_again",
+        each(move || {
+            i += 1;
+            let mut t = lf2.pull();
             fill_task(&mut t, i);
             black_box(&mut *t);
         }),
@@ -968,6 +998,21 @@ fn tokio_row() -> Row {
             black_box(&mut *v);
         })
     });
+    // The same pool again, made second: placement alone (see the module's docs).
+    let again: &'static Arc<Pool<Vec<u8>>> = leak(Arc::new(
+        Pool::builder()
+            .max_idle(ROOM)
+            .create_with(|| Vec::with_capacity(BUF))
+            .build(),
+    ));
+    row.add("pool_core_again", move |iters| {
+        tokio_tasks(rt, iters, || async move {
+            let mut v = again.get_owned();
+            v.extend_from_slice(black_box(&payload));
+            tokio::task::yield_now().await;
+            black_box(&mut *v);
+        })
+    });
     let op = leak(Arc::new(object_pool::Pool::new(64, || {
         Vec::<u8>::with_capacity(BUF)
     })));
@@ -987,6 +1032,19 @@ fn tokio_row() -> Row {
     row.add("lockfree_object_pool", move |iters| {
         tokio_tasks(rt, iters, || async move {
             let mut v = lf.pull_owned();
+            v.extend_from_slice(black_box(&payload));
+            tokio::task::yield_now().await;
+            black_box(&mut *v);
+        })
+    });
+    // And lockfree-object-pool again, the same way.
+    let lf2 = leak(Arc::new(lockfree_object_pool::LinearObjectPool::new(
+        || Vec::<u8>::with_capacity(BUF),
+        |v| v.clear(),
+    )));
+    row.add("lockfree_again", move |iters| {
+        tokio_tasks(rt, iters, || async move {
+            let mut v = lf2.pull_owned();
             v.extend_from_slice(black_box(&payload));
             tokio::task::yield_now().await;
             black_box(&mut *v);
