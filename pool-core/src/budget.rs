@@ -13,16 +13,27 @@
 
 use crate::sync::{AtomicUsize, Ordering};
 
+/// The most slots one thread's cache holds (so the most values it keeps), whatever `max_idle`
+/// is.
+pub(crate) const LOCAL_CAP: usize = 64;
+
 /// The slots neither reserved by a cache nor holding a value in the depot.
+///
+/// Its side of the equation is here; a cache's side (every move of values or slots in or out
+/// of a cache) is in `CacheData`'s methods (`cache.rs`), and the depot's length changes only
+/// with values that bring their slots, or give them back here.
 #[derive(Debug)]
 pub(crate) struct Budget {
     free: AtomicUsize,
+    /// `max_idle`: free slots never exceed it.
+    max: usize,
 }
 
 impl Budget {
     pub(crate) fn new(max_idle: usize) -> Self {
         Budget {
             free: AtomicUsize::new(max_idle),
+            max: max_idle,
         }
     }
 
@@ -54,7 +65,12 @@ impl Budget {
     /// Gives `n` slots back.
     pub(crate) fn give(&self, n: usize) {
         if n != 0 {
-            self.free.fetch_add(n, Ordering::Relaxed);
+            let before = self.free.fetch_add(n, Ordering::Relaxed);
+            debug_assert!(
+                before + n <= self.max,
+                "slots minted: {before} free + {n} given back > max_idle {}",
+                self.max
+            );
         }
     }
 

@@ -12,6 +12,7 @@ use std::ops::{Deref, DerefMut};
 use crossbeam_utils::CachePadded;
 
 use crate::barrier;
+use crate::budget::Budget;
 use crate::claim::{Ask, Asked, Claim, Hint, Holder};
 use crate::generation::Generation;
 use crate::stats::{LocalCounts, Origin};
@@ -44,12 +45,99 @@ pub(crate) struct CacheData<T> {
     /// Idle values, newest last. Its capacity is the pool's `local_cap`; it never grows, so
     /// the fast return never calls the allocator.
     pub(crate) values: Vec<Box<T>>,
-    /// Slots from the pool's budget: room for `reserved - values.len()` more values.
-    pub(crate) reserved: usize,
+    /// Slots from the pool's budget: room for `reserved - values.len()` more values. Changed
+    /// only by the moves below, which keep `values.len() <= reserved <= local_cap`.
+    reserved: usize,
     /// The trim generation the values belong to.
     pub(crate) generation: Generation,
     /// The owner's events, counted without atomics.
     pub(crate) counts: LocalCounts,
+}
+
+/// Every move of values or slots in or out of a cache, each with both sides of the slot
+/// equation it touches (see `budget.rs`): a value leaves with its slot, or the slot goes back to
+/// the budget; a value comes in with its slot, or takes one from the budget.
+impl<T> CacheData<T> {
+    /// The slots the cache holds, used or not.
+    pub(crate) fn reserved(&self) -> usize {
+        self.reserved
+    }
+
+    /// Reserved slots that hold no value.
+    pub(crate) fn empty_slots(&self) -> usize {
+        self.reserved - self.values.len()
+    }
+
+    /// Moves the `n` oldest values to `to`, a list of the depot's, each with its slot.
+    pub(crate) fn hand_over(&mut self, n: usize, to: &mut Vec<Box<T>>) {
+        to.extend(self.values.drain(..n));
+        self.reserved -= n;
+        self.check();
+    }
+
+    /// Moves every value to `to`, a list of the depot's, each with its slot; returns how many.
+    pub(crate) fn hand_over_all(&mut self, to: &mut Vec<Box<T>>) -> usize {
+        let n = self.values.len();
+        to.append(&mut self.values);
+        self.reserved -= n;
+        self.check();
+        n
+    }
+
+    /// Moves every value to `to`, the depot's expired values, and their slots to the budget;
+    /// returns how many.
+    pub(crate) fn expire_all(&mut self, to: &mut Vec<Box<T>>, budget: &Budget) -> usize {
+        let n = self.values.len();
+        to.append(&mut self.values);
+        self.reserved -= n;
+        budget.give(n);
+        self.check();
+        n
+    }
+
+    /// Refills an empty cache with the values `pop_into` moves in from the depot, each with
+    /// its slot; the cache's empty slots go back to the budget first. Returns how many came.
+    pub(crate) fn refill(
+        &mut self,
+        budget: &Budget,
+        pop_into: impl FnOnce(&mut Vec<Box<T>>) -> usize,
+    ) -> usize {
+        debug_assert!(self.values.is_empty(), "a refill of a cache holding values");
+        self.release_empty(budget);
+        let moved = pop_into(&mut self.values);
+        self.reserved += moved;
+        self.check();
+        moved
+    }
+
+    /// Gives the empty slots back to the budget; returns how many.
+    pub(crate) fn release_empty(&mut self, budget: &Budget) -> usize {
+        let n = self.empty_slots();
+        self.reserved -= n;
+        budget.give(n);
+        self.check();
+        n
+    }
+
+    /// Takes up to `want` slots from the budget, no more than the cache has room for; returns
+    /// how many it took.
+    pub(crate) fn reserve(&mut self, budget: &Budget, want: usize) -> usize {
+        let n = budget.take(want.min(self.values.capacity() - self.reserved));
+        self.reserved += n;
+        self.check();
+        n
+    }
+
+    /// The cache's side of the slot equation.
+    fn check(&self) {
+        debug_assert!(
+            self.values.len() <= self.reserved && self.reserved <= self.values.capacity(),
+            "a cache holds {} values in {} slots, room for {}",
+            self.values.len(),
+            self.reserved,
+            self.values.capacity()
+        );
+    }
 }
 
 impl<T> Cache<T> {

@@ -19,7 +19,7 @@
 //! the slow way once, to clear the mark).
 
 use crate::barrier;
-use crate::shared::LOCAL_CAP;
+use crate::budget::LOCAL_CAP;
 use crate::sync::{fence, yield_now, AtomicUsize, Ordering};
 
 /// A cache's claim: the owner's busy word and the visitors' lock.
@@ -89,7 +89,7 @@ impl Asked {
 /// How long a waiter spins before it yields its core: a claim is held for a pop or a push, or at
 /// most one batch moved under the depot's lock.
 const SPINS_BEFORE_YIELD: u32 = 200;
-/// Bits per field of a hint: a cache holds at most 64 values (`shared::LOCAL_CAP`).
+/// Bits per field of a hint: a cache holds at most 64 values (`budget::LOCAL_CAP`).
 const FIELD: u32 = 16;
 const MASK: usize = (1 << FIELD) - 1;
 

@@ -1,13 +1,27 @@
-//! The directory of every live pool in the process: [`pools`], [`trim_all`], [`clear_all`].
+//! The directory of every live pool in the process: [`pools`] (each a [`PoolInfo`]),
+//! [`trim_all`], [`clear_all`].
 //!
 //! A pool enters it when its shared part is made (its first use, or `PoolBuilder::build`) and
 //! leaves it when it is dropped; nothing on a get or a return touches it. The directory holds
 //! weak references, so it keeps no pool alive, and it is never locked while a pool works: the
 //! calls below collect the live pools, let go of the directory, then act on each.
 
+use std::borrow::Cow;
 use std::sync::{Mutex, PoisonError, Weak};
 
-use crate::report::PoolInfo;
+use crate::PoolStats;
+
+/// One live pool, as [`pools`](crate::pools) lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PoolInfo {
+    /// [`PoolBuilder::name`](crate::PoolBuilder::name), or the type of the pool's values.
+    pub name: Cow<'static, str>,
+    /// The most values the pool keeps idle.
+    pub max_idle: usize,
+    /// Its statistics when the list was made.
+    pub stats: PoolStats,
+}
 
 /// What the directory needs of a pool's shared part, whatever its value type.
 pub(crate) trait Listed: Send + Sync {

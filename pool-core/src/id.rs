@@ -1,6 +1,8 @@
 //! [`CacheId`]: a pool's index in every thread's cache table (the leaf of the crate, as
 //! sharded-slab's `tid.rs` is of its).
 
+use crate::sync::lock;
+
 /// A pool's index in every thread's cache table. Indexes are reused once a pool's shared part
 /// is gone, which is only after every thread's cache for it is gone (each holds an `Arc` to
 /// it), so an index names at most one live pool, and a thread's entry at that index is that
@@ -8,13 +10,14 @@
 #[derive(Debug)]
 pub(crate) struct CacheId(usize);
 
-/// Indexes free for reuse, and the next never-used one. Plain `std` even under loom: ids are
-/// handed out once per pool, outside every race the models explore.
-static IDS: std::sync::Mutex<(Vec<usize>, usize)> = std::sync::Mutex::new((Vec::new(), 0));
+crate::sync::static_mutex! {
+    /// Indexes free for reuse, and the next never-used one.
+    static IDS: (Vec<usize>, usize) = (Vec::new(), 0);
+}
 
 impl CacheId {
     pub(crate) fn acquire() -> Self {
-        let mut ids = IDS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut ids = lock(&IDS);
         let (free, next) = &mut *ids;
         CacheId(free.pop().unwrap_or_else(|| {
             *next += 1;
@@ -29,7 +32,7 @@ impl CacheId {
 
 impl Drop for CacheId {
     fn drop(&mut self) {
-        let mut ids = IDS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut ids = lock(&IDS);
         ids.0.push(self.0);
     }
 }

@@ -69,22 +69,28 @@
 //!
 //! # Safety and correctness
 //!
-//! The crate's `unsafe` code sits in six places, each block with a `// SAFETY:` comment:
+//! The crate's `unsafe` code, each block with a `// SAFETY:` comment, rests on two contracts,
+//! each stated once as an `unsafe fn`'s `# Safety`:
 //!
-//! - `registry.rs`, the thread-local table through which a get or a return finds this thread's
-//!   cache for a pool without a lock or a `RefCell` borrow: raw pointers to caches that the table
-//!   owns, indexed by the pool's id, which names at most one live pool at a time;
-//! - `cache.rs`, a cache's data behind its claim: one thread at a time holds the claim, and
-//!   only the holder reaches the data. The owner thread takes it with plain stores and a load,
-//!   other threads with a compare-exchange and a process-wide barrier (`claim.rs`);
-//! - `barrier.rs`, that barrier: on Linux the `membarrier(2)` system call, so the owner's get
-//!   and return need no locked instruction. Setting `POOL_CORE_NO_MEMBARRIER` in the
-//!   environment (for threads on isolated cores that must not be interrupted) makes owners
-//!   claim with a full fence instead, as every owner does off Linux;
-//! - `sync.rs`, the dereference of a cache's data pointer, whose caller holds the claim;
-//! - `guard.rs`, the guards' `ManuallyDrop` value, taken out exactly once;
-//! - `shared.rs`, a prefetch hint for the values a refill brings (x86-64), which reads no memory
-//!   the program sees and cannot fault.
+//! - **A cache is claimed fast only by its own thread.** `registry.rs` is the thread-local table
+//!   through which a get or a return finds this thread's cache for a pool without a lock or a
+//!   `RefCell` borrow: raw pointers to caches that the table owns, indexed by the pool's id,
+//!   which names at most one live pool at a time (`registry::with_fast`). `claim.rs` and
+//!   `cache.rs` are the claim that keeps a cache's data to one thread at a time: the owner takes
+//!   it with plain stores and a load (`Claim::try_hold_own`, `Cache::pop_fast`, `push_fast`,
+//!   `hold_own`), other threads with a compare-exchange and a process-wide barrier. `pool.rs`
+//!   calls these `unsafe fn`s on the get and return paths, each call given this thread's own
+//!   cache, from the table or from `registry::cache_for`.
+//! - **The barrier pairs with the owner's light claim.** `barrier.rs`, on Linux the
+//!   `membarrier(2)` system call, so the owner's get and return need no locked instruction.
+//!   Setting `POOL_CORE_NO_MEMBARRIER` in the environment (for threads on isolated cores that
+//!   must not be interrupted) makes owners claim with a full fence instead, as every owner does
+//!   off Linux.
+//!
+//! And three local ones: `sync.rs` dereferences a cache's data pointer for a caller that holds
+//! the claim; `guard.rs` and `buf_guard.rs` take a guard's `ManuallyDrop` value out exactly once;
+//! `shared.rs` issues a prefetch hint for the values a refill brings (x86-64), which reads no
+//! memory the program sees and cannot fault.
 //!
 //! The invariants (the slot equation that makes `max_idle` a hard bound across threads, the lock
 //! order, trim generations, exact statistics) are stated once in the crate's `DESIGN.md`.
@@ -134,11 +140,11 @@ pub use buf_builder::BufPoolBuilder;
 pub use buf_guard::{OwnedPooledBuf, PooledBuf};
 pub use buf_pool::BufPool;
 pub use builder::{PoolBuilder, ResetWith};
-pub use directory::{clear_all, pools, trim_all};
+pub use directory::{clear_all, pools, trim_all, PoolInfo};
 pub use guard::{OwnedPooled, Pooled};
 pub use pool::{Pool, DEFAULT_MAX_IDLE};
 pub use recycle::{FnRecycle, Recycle, TraitRecycle};
-pub use report::{report, PoolInfo, Report};
+pub use report::{report, Report};
 
 /// A pool of a type that is not [`Poolable`], built with [`PoolBuilder::reset_with`] and
 /// [`PoolBuilder::create_with`]: its guards reset values with the given function.

@@ -2,8 +2,8 @@
 //! caches all go through the `sync` facade, so loom explores their interleavings.
 //!
 //! Run: `LOOM_MAX_PREEMPTIONS=2 RUSTFLAGS="--cfg loom" cargo test -p pool-core --lib --release
-//! --target-dir target/loom`. A pool's shared part is made before any thread starts (by a
-//! `stats()` call): it sits in a std `OnceLock`, which loom does not model.
+//! --target-dir target/loom`. Every model but `first_uses_race` makes the pool's shared part
+//! (in a `OnceLock`, loom's model of it under loom) before any thread starts.
 
 use loom::sync::atomic::{AtomicUsize, Ordering};
 use loom::sync::Arc;
@@ -105,6 +105,26 @@ fn two_trims_race_a_spill() {
     race_a_spill(|pool| {
         pool.trim();
         pool.trim();
+    });
+}
+
+#[test]
+fn first_uses_race() {
+    // Two threads use a pool for the first time at once: one makes its shared part and both
+    // use it. Each get is counted once, and the slots and counts add up.
+    loom::model(|| {
+        let pool = StdArc::new(Pool::<Tag>::with_max_idle(4));
+        let worker = {
+            let pool = StdArc::clone(&pool);
+            thread::spawn(move || {
+                drop(pool.get());
+                exit_thread();
+            })
+        };
+        drop(pool.get());
+        worker.join().unwrap();
+        let stats = check_quiescent(&pool);
+        assert_eq!(stats.created + stats.reused, 2, "{stats:?}");
     });
 }
 

@@ -3,8 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::mem;
-use std::sync::atomic::{AtomicUsize as StdAtomicUsize, Ordering::Relaxed};
-use std::sync::OnceLock;
+use std::panic::{self, AssertUnwindSafe};
 
 use crate::barrier;
 use crate::builder::PoolBuilder;
@@ -17,7 +16,8 @@ use crate::recycle::{Recycle, TraitRecycle};
 use crate::registry;
 use crate::shared::Shared;
 use crate::stats::{Counters, Origin, PoolStats};
-use crate::sync::{Arc, StdArc};
+use crate::sync::{Arc, AtomicUsize, OnceLock, Ordering::Relaxed, StdArc};
+use crate::trash::{self, Panic};
 use crate::Poolable;
 
 /// The `max_idle` of [`Pool::new`]: the most values a pool keeps idle unless told otherwise.
@@ -66,8 +66,30 @@ impl<T, F: Fn(&mut T) -> bool + Send + Sync> Keep<T> for F {
 ///   a derived type generates one.
 ///
 /// Values are reset when they come back, outside any lock, so idle values hold no stale data and
-/// no references to anything the last user had. A reset that panics drops that value; the pool
-/// stays usable.
+/// no references to anything the last user had.
+///
+/// # Panics in user code
+///
+/// A value's reset, `keep_if`, `max_capacity`'s shrink and `Drop` are user code, and the pool
+/// stays usable and its counts exact whichever of them panics:
+///
+/// - **On a return** (a guard's drop, or [`put`](Pool::put)), the value is dropped and counted
+///   as discarded, and the panic goes on to the code that returned it. If that thread is
+///   unwinding already (the guard is dropped by a panic of its own), a second panic leaving the
+///   guard's `Drop` would abort the process, so the pool stops it instead, and the first panic
+///   unwinds on.
+/// - **In [`trim`](Pool::trim), [`clear`](Pool::clear) and dropping the pool**, every value is
+///   dropped, and the first `Drop` that panicked is resumed on the caller.
+/// - **At thread exit** the pool drops nothing on the exiting thread: its cache's values go back
+///   to the pool, to be dropped by whoever trims, clears or drops it.
+///
+/// One case is Rust's own: a panic leaving a `thread_local!`'s destructor aborts the process,
+/// whatever panicked, and a guard kept in a `thread_local!` is returned by that destructor. If
+/// its reset may panic, take the guard out before the thread ends.
+///
+/// On its first use a process makes one `membarrier` registration (see the crate's "Safety and
+/// correctness"; `POOL_CORE_NO_MEMBARRIER` set in the environment turns it off, at some cost to
+/// every get and return).
 ///
 /// # Example
 ///
@@ -88,7 +110,7 @@ impl<T, F: Fn(&mut T) -> bool + Send + Sync> Keep<T> for F {
 pub struct Pool<T: Send + 'static, R: Recycle<T> = TraitRecycle> {
     /// This pool's index in each thread's cache table, kept in the pool itself rather than
     /// behind `shared` so the fast path reads it with one load (see [`Pool::index`]).
-    index: StdAtomicUsize,
+    index: AtomicUsize,
     /// Made on first use, so `new` can be `const`.
     shared: OnceLock<Arc<Shared<T>>>,
     max_idle: usize,
@@ -105,37 +127,41 @@ pub struct Pool<T: Send + 'static, R: Recycle<T> = TraitRecycle> {
 }
 
 impl<T: Poolable> Pool<T> {
-    /// A pool that keeps at most [`DEFAULT_MAX_IDLE`] (256) idle values and makes new ones with
-    /// [`Poolable::create`].
-    ///
-    /// ```
-    /// use pool_core::Pool;
-    ///
-    /// static NAMES: Pool<String> = Pool::new();
-    /// assert_eq!(NAMES.max_idle(), pool_core::DEFAULT_MAX_IDLE);
-    /// ```
-    pub const fn new() -> Self {
-        Self::with_max_idle(DEFAULT_MAX_IDLE)
+    crate::sync::const_fn! {
+        /// A pool that keeps at most [`DEFAULT_MAX_IDLE`] (256) idle values and makes new ones
+        /// with [`Poolable::create`].
+        ///
+        /// ```
+        /// use pool_core::Pool;
+        ///
+        /// static NAMES: Pool<String> = Pool::new();
+        /// assert_eq!(NAMES.max_idle(), pool_core::DEFAULT_MAX_IDLE);
+        /// ```
+        pub fn new() -> Self {
+            Self::with_max_idle(DEFAULT_MAX_IDLE)
+        }
     }
 
-    /// A pool that keeps at most `max_idle` idle values; `0` keeps none.
-    ///
-    /// ```
-    /// use pool_core::Pool;
-    ///
-    /// static SMALL: Pool<Vec<u8>> = Pool::with_max_idle(4);
-    /// assert_eq!(SMALL.max_idle(), 4);
-    /// ```
-    pub const fn with_max_idle(max_idle: usize) -> Self {
-        Pool {
-            index: StdAtomicUsize::new(usize::MAX),
-            shared: OnceLock::new(),
-            max_idle,
-            name: None,
-            max_idle_bytes: None,
-            create: None,
-            keep: None,
-            recycle: TraitRecycle,
+    crate::sync::const_fn! {
+        /// A pool that keeps at most `max_idle` idle values; `0` keeps none.
+        ///
+        /// ```
+        /// use pool_core::Pool;
+        ///
+        /// static SMALL: Pool<Vec<u8>> = Pool::with_max_idle(4);
+        /// assert_eq!(SMALL.max_idle(), 4);
+        /// ```
+        pub fn with_max_idle(max_idle: usize) -> Self {
+            Pool {
+                index: AtomicUsize::new(usize::MAX),
+                shared: OnceLock::new(),
+                max_idle,
+                name: None,
+                max_idle_bytes: None,
+                create: None,
+                keep: None,
+                recycle: TraitRecycle,
+            }
         }
     }
 
@@ -170,7 +196,7 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
         recycle: R,
     ) -> Self {
         let pool = Pool {
-            index: StdAtomicUsize::new(usize::MAX),
+            index: AtomicUsize::new(usize::MAX),
             shared: OnceLock::new(),
             max_idle,
             name,
@@ -308,7 +334,8 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
     }
 
     /// The number of idle values, pool-wide: in the shared depot and in every thread's cache,
-    /// parked threads' included.
+    /// parked threads' included. It reaches into every cache as [`stats`](Pool::stats) does,
+    /// and costs as much (see its "Cost").
     ///
     /// ```
     /// use pool_core::Pool;
@@ -366,6 +393,15 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
 
     /// A snapshot of the pool's counters, pool-wide; exact whenever no guard is out, whatever
     /// threads are alive or parked. See [`PoolStats`].
+    ///
+    /// # Cost
+    ///
+    /// A snapshot reaches into every thread's cache, so it costs far more than a get: it takes
+    /// the lock of the pool's list of caches and each cache's claim (a thread's next get or
+    /// return on this pool waits until the snapshot is done, a few microseconds), runs one
+    /// process-wide memory barrier (Linux `membarrier`, which briefly interrupts every running
+    /// thread of the process), and allocates a small vector. Read it at a metrics interval, not
+    /// per request. [`idle`](Pool::idle) costs the same.
     pub fn stats(&self) -> PoolStats {
         self.shared().stats()
     }
@@ -499,24 +535,43 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
 
     /// Resets a value coming back and keeps it or drops it. A pool without `max_capacity` or
     /// `keep_if` inlines only the reset and the fast return; with either, the whole return runs
-    /// out of line, so the common case carries no call to a closure and no unwinding state.
+    /// out of line, so the common case carries no call to a closure.
     #[inline]
     fn recycle_from(&self, mut value: Box<T>, origin: Origin) {
         if self.keep.is_some() {
             return self.recycle_checked(value, origin);
         }
-        reset(self, &mut value, origin, |_| true);
-        self.keep(value, origin);
+        match reset(self, &mut value, |_| true) {
+            Ok(_) => self.keep(value, origin),
+            Err(panic) => self.reset_panicked(value, origin, panic),
+        }
     }
 
     /// [`recycle_from`](Pool::recycle_from) for a pool with `max_capacity` or `keep_if`.
     #[inline(never)]
     fn recycle_checked(&self, mut value: Box<T>, origin: Origin) {
         let keep = |value: &mut T| self.keep.as_ref().map_or(true, |keep| keep.keep(value));
-        if reset(self, &mut value, origin, keep) {
-            self.keep(value, origin);
+        match reset(self, &mut value, keep) {
+            Ok(true) => self.keep(value, origin),
+            Ok(false) => self.refuse(value, origin),
+            Err(panic) => self.reset_panicked(value, origin, panic),
+        }
+    }
+
+    /// A reset, shrink or `keep_if` that panicked: the value is dropped and counted as
+    /// discarded (and as the end of its guard when it came from one), and the panic goes on to
+    /// the caller, unless the thread is unwinding already: a guard dropped by that unwinding
+    /// would then abort the process with a second panic, so this one stops here.
+    #[cold]
+    #[inline(never)]
+    fn reset_panicked(&self, value: Box<T>, origin: Origin, panic: Panic) {
+        self.shared().counters.discarded(origin);
+        // The value's `Drop` may panic too: the first panic is the one to report.
+        trash::swallow(panic::catch_unwind(AssertUnwindSafe(move || drop(value))));
+        if std::thread::panicking() {
+            trash::swallow(Err(panic));
         } else {
-            self.refuse(value, origin);
+            panic::resume_unwind(panic);
         }
     }
 
@@ -524,7 +579,7 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
     #[cold]
     fn refuse(&self, value: Box<T>, origin: Origin) {
         self.shared().counters.discarded(origin);
-        drop(value);
+        trash::drop_value(value);
     }
 
     /// Keeps a reset value in this thread's cache, or goes the slow way.
@@ -556,7 +611,7 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
         if shared.bounds_bytes() {
             if let Err(over) = shared.push_direct(value, origin) {
                 shared.counters.discarded(origin);
-                drop(over);
+                trash::drop_value(over);
             }
             return;
         }
@@ -582,7 +637,7 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
         };
         if let Err(full) = kept {
             shared.counters.discarded(origin);
-            drop(full);
+            trash::drop_value(full);
         }
     }
 
@@ -654,31 +709,19 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
 }
 
 /// Resets a value coming back, then asks `keep` (the builder's `max_capacity` and `keep_if`, or
-/// nothing) about it: returns whether to keep it. If any of them panics, the value is dropped
-/// by the unwinding and counted as discarded (and as the end of its guard when it came from
-/// one); the panic goes on to the caller, and the pool holds no lock or claim, so it stays
-/// usable.
+/// nothing) about it: whether to keep it, or the panic of any of them, caught so that the pool
+/// counts it and decides whether it may go on ([`Pool::reset_panicked`]). A pool holds no lock
+/// or claim while they run, so it stays usable.
 #[inline]
 fn reset<T: Send + 'static, R: Recycle<T>>(
     pool: &Pool<T, R>,
     value: &mut T,
-    origin: Origin,
     keep: impl FnOnce(&mut T) -> bool,
-) -> bool {
-    struct CountIfUnwinding<'a, T: Send + 'static, R: Recycle<T>> {
-        pool: &'a Pool<T, R>,
-        origin: Origin,
-    }
-    impl<T: Send + 'static, R: Recycle<T>> Drop for CountIfUnwinding<'_, T, R> {
-        fn drop(&mut self) {
-            self.pool.shared().counters.discarded(self.origin);
-        }
-    }
-    let on_unwind = CountIfUnwinding { pool, origin };
-    pool.recycle.reset_value(value);
-    let keep = keep(value);
-    mem::forget(on_unwind);
-    keep
+) -> Result<bool, Panic> {
+    panic::catch_unwind(AssertUnwindSafe(|| {
+        pool.recycle.reset_value(value);
+        keep(value)
+    }))
 }
 
 impl<T: Poolable> Default for Pool<T> {

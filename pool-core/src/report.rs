@@ -1,22 +1,8 @@
-//! [`PoolInfo`], one pool in the process-wide view, and [`Report`], that view as a table.
+//! [`Report`]: the process-wide view of every live pool ([`pools`]), as a table.
 
-use std::borrow::Cow;
 use std::fmt;
 
-use crate::directory::pools;
-use crate::PoolStats;
-
-/// One live pool, as [`pools`](crate::pools) lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct PoolInfo {
-    /// [`PoolBuilder::name`](crate::PoolBuilder::name), or the type of the pool's values.
-    pub name: Cow<'static, str>,
-    /// The most values the pool keeps idle.
-    pub max_idle: usize,
-    /// Its statistics when the list was made.
-    pub stats: PoolStats,
-}
+use crate::directory::{pools, PoolInfo};
 
 /// Every live pool as a table, from [`report`]: name, created, reused, hit rate, idle, idle
 /// bytes, in use, discarded, trimmed; the pools holding the most idle bytes first.

@@ -16,20 +16,16 @@ use std::time::{Duration, Instant};
 use crossbeam_utils::CachePadded;
 
 use crate::barrier;
-use crate::budget::Budget;
+use crate::budget::{Budget, LOCAL_CAP};
 use crate::cache::{Cache, CacheData, Held};
 use crate::claim::{Ask, Asked, Hint};
 use crate::depot::Depot;
-use crate::directory::Listed;
+use crate::directory::{Listed, PoolInfo};
 use crate::generation::Age;
 use crate::id::CacheId;
-use crate::report::PoolInfo;
 use crate::stats::{Counters, LocalCounts, Origin, PoolStats};
 use crate::sync::{lock, Arc, AtomicBool, AtomicU64, AtomicUsize, Mutex, MutexGuard, Ordering};
 use crate::trash::Trash;
-
-/// The most values a thread's private cache holds, whatever `max_idle` is.
-pub(crate) const LOCAL_CAP: usize = 64;
 
 /// How long a visitor waits for the owners it asked to share before it reaches into their
 /// caches: a running owner's next operation comes within nanoseconds, and reaching in costs a
@@ -180,17 +176,16 @@ impl<T> Shared<T> {
         } else {
             data.generation.age_at(depot.generation)
         };
-        let n = data.values.len();
         match age {
             Age::Current => return,
-            Age::Victim => depot.victim.append(&mut data.values),
+            Age::Victim => {
+                data.hand_over_all(&mut depot.victim);
+            }
             Age::Expired => {
-                depot.expired.append(&mut data.values);
-                self.line.budget.give(n);
+                let n = data.expire_all(&mut depot.expired, &self.line.budget);
                 Counters::add(&self.counters.trimmed, n as u64);
             }
         }
-        data.reserved -= n;
         data.generation = depot.generation;
     }
 
@@ -220,14 +215,13 @@ impl<T> Shared<T> {
         let mut depot = self.lock();
         self.catch_up(&mut depot, held);
         if held.values.is_empty() {
-            let moved = depot.pop_into(&mut held.values, self.batch);
             // The values bring their slots. The cache's empty slots go back to the budget: a
             // thread that only takes (a producer handing values to others) would otherwise
             // sit on the slots its values' returns need, and every return elsewhere would have
             // to reach into this cache to take them back.
-            let empty = held.reserved;
-            held.reserved = moved;
-            self.line.budget.give(empty);
+            held.refill(&self.line.budget, |values| {
+                depot.pop_into(values, self.batch)
+            });
         }
         self.unlock(depot);
         prefetch_values(&held.values);
@@ -247,14 +241,13 @@ impl<T> Shared<T> {
             self.catch_up(&mut depot, held);
             if held.values.len() >= self.local_cap {
                 let n = self.batch.min(held.values.len());
-                depot.current.extend(held.values.drain(..n));
-                held.reserved -= n;
+                held.hand_over(n, &mut depot.current);
             }
             self.unlock(depot);
         }
-        if held.values.len() >= held.reserved {
-            let want = self.batch.min(self.local_cap - held.reserved);
-            held.reserved += self.line.budget.take(want);
+        if held.empty_slots() == 0 {
+            let want = self.batch.min(self.local_cap - held.reserved());
+            held.reserve(&self.line.budget, want);
         }
         let kept = held.push(value, origin);
         self.share(held);
@@ -266,16 +259,13 @@ impl<T> Shared<T> {
     /// moment for this before it reaches into the cache itself.
     fn share(&self, held: &mut Held<'_, T>) {
         if held.asked.contains(Ask::Slots) {
-            let n = held.reserved - held.values.len();
-            held.reserved -= n;
-            self.line.budget.give(n);
+            held.release_empty(&self.line.budget);
         }
         if held.asked.contains(Ask::Values) && !held.values.is_empty() {
             let mut depot = self.lock();
             self.catch_up(&mut depot, held);
             let n = held.values.len().div_ceil(2).min(self.batch);
-            depot.current.extend(held.values.drain(..n));
-            held.reserved -= n;
+            held.hand_over(n, &mut depot.current);
             self.unlock(depot);
         }
         held.asked = Asked::default();
@@ -293,8 +283,7 @@ impl<T> Shared<T> {
             |hint| hint.map_or(true, |h| h.len > 0),
             |held, depot| {
                 let n = held.values.len().div_ceil(2).min(self.batch);
-                depot.current.extend(held.values.drain(..n));
-                held.reserved -= n;
+                held.hand_over(n, &mut depot.current);
                 n
             },
         );
@@ -312,12 +301,7 @@ impl<T> Shared<T> {
             Ask::Slots,
             || self.line.budget.free() > 0,
             |hint| hint.map_or(true, |h| h.empty_slots() > 0),
-            |held, _| {
-                let n = held.reserved - held.values.len();
-                held.reserved -= n;
-                self.line.budget.give(n);
-                n
-            },
+            |held, _| held.release_empty(&self.line.budget),
         )
     }
 
@@ -596,11 +580,9 @@ impl<T> Shared<T> {
         let mut held = cache.hold();
         let mut depot = self.lock();
         self.catch_up(&mut depot, &mut held);
-        let n = held.values.len();
-        depot.current.append(&mut held.values);
+        held.hand_over_all(&mut depot.current);
         self.unlock(depot);
-        self.line.budget.give(held.reserved - n);
-        held.reserved = 0;
+        held.release_empty(&self.line.budget);
         self.counters.absorb(&std::mem::take(&mut held.counts));
         drop(held);
         caches.retain(|other| !std::ptr::eq(&**other, cache));
@@ -660,10 +642,10 @@ impl<T> Shared<T> {
             0,
             |reserved, held| {
                 assert!(
-                    held.values.len() <= held.reserved,
+                    held.values.len() <= held.reserved(),
                     "a cache holds more than its slots"
                 );
-                *reserved += held.reserved;
+                *reserved += held.reserved();
             },
             |reserved, depot| (reserved, depot.len()),
         );

@@ -45,7 +45,8 @@ pub struct PoolStats {
     pub reused: u64,
     /// Values given back, reset and kept.
     pub returned: u64,
-    /// Values given back but dropped: the pool was full, their reset panicked, or they were
+    /// Values given back but dropped: the pool was full (`max_idle` or `max_idle_bytes`),
+    /// `keep_if` refused them, their reset, shrink or `keep_if` panicked, or they were
     /// [discarded](crate::Pooled::discard).
     pub discarded: u64,
     /// Idle values dropped by [`Pool::trim`](crate::Pool::trim) or

@@ -40,3 +40,24 @@ impl<T> Trash<T> {
         }
     }
 }
+
+/// Drops a value the pool does not keep (refused, or no room for it). Its `Drop` is user code:
+/// a panic from it goes on to the caller, unless the thread is unwinding already (the value
+/// came from a guard that unwinding dropped), when a second panic would abort the process; then
+/// it stops here.
+#[cold]
+pub(crate) fn drop_value<T>(value: Box<T>) {
+    if std::thread::panicking() {
+        swallow(panic::catch_unwind(AssertUnwindSafe(move || drop(value))));
+    } else {
+        drop(value);
+    }
+}
+
+/// Ends a caught panic that must not go on: its payload is dropped, and a panic from the
+/// payload's own `Drop` is caught too.
+pub(crate) fn swallow(caught: Result<(), Panic>) {
+    if let Err(panic) = caught {
+        let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(panic)));
+    }
+}

@@ -4,12 +4,12 @@
 //! pools.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use pool_core::{Pool, PoolInfo, Poolable, Reset};
+use pool_tests::{Counts, Tracked};
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
@@ -84,32 +84,18 @@ fn a_static_pool_is_listed_from_its_first_use_under_its_type_name() {
     assert_eq!(info.max_idle, pool_core::DEFAULT_MAX_IDLE);
 }
 
-/// A value that counts its drops.
-#[derive(Debug)]
-struct Counted(Arc<AtomicUsize>);
-
-impl Drop for Counted {
-    fn drop(&mut self) {
-        self.0.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-fn counted_pool(
-    name: &'static str,
-    drops: &Arc<AtomicUsize>,
-) -> Pool<Counted, pool_core::FnRecycle<Counted>> {
-    let drops = Arc::clone(drops);
-    pool_core::PoolBuilder::new()
+/// A named pool of [`Tracked`] values, counted in `counts`.
+fn counted_pool(name: &'static str, counts: &Arc<Counts>) -> Pool<Tracked> {
+    Pool::builder()
         .name(name)
-        .create_with(move || Counted(Arc::clone(&drops)))
-        .reset_with(|_: &mut Counted| {})
+        .create_with(counts.maker())
         .build()
 }
 
 #[test]
 fn trim_all_trims_every_pool_and_two_trims_drop_what_stayed_idle() {
     let _serial = serial();
-    let drops = Arc::new(AtomicUsize::new(0));
+    let drops = Counts::new();
     let a = counted_pool("directory: trim a", &drops);
     let b = counted_pool("directory: trim b", &drops);
     a.prefill(3);
@@ -119,7 +105,7 @@ fn trim_all_trims_every_pool_and_two_trims_drop_what_stayed_idle() {
     pool_core::trim_all();
     assert_eq!(a.idle(), 0);
     assert_eq!(b.idle(), 0);
-    assert_eq!(drops.load(Ordering::Relaxed), 4);
+    assert_eq!(drops.dropped(), 4);
     assert_eq!(a.stats().trimmed + b.stats().trimmed, 4);
     drop(held);
     assert_eq!(a.idle(), 1, "a value in use is not trimmed");
@@ -128,14 +114,14 @@ fn trim_all_trims_every_pool_and_two_trims_drop_what_stayed_idle() {
 #[test]
 fn clear_all_drops_every_idle_value_in_every_pool() {
     let _serial = serial();
-    let drops = Arc::new(AtomicUsize::new(0));
+    let drops = Counts::new();
     let a = counted_pool("directory: clear a", &drops);
     let b = counted_pool("directory: clear b", &drops);
     a.prefill(2);
     b.prefill(5);
     pool_core::clear_all();
     assert_eq!((a.idle(), b.idle()), (0, 0));
-    assert_eq!(drops.load(Ordering::Relaxed), 7);
+    assert_eq!(drops.dropped(), 7);
 }
 
 /// A value whose `Drop` panics once armed.
@@ -153,7 +139,7 @@ impl Drop for Grenade {
 #[test]
 fn a_panicking_drop_in_one_pool_does_not_stop_clear_all_reaching_the_others() {
     let _serial = serial();
-    let drops = Arc::new(AtomicUsize::new(0));
+    let drops = Counts::new();
     let grenades: Pool<Grenade, _> = pool_core::PoolBuilder::new()
         .name("directory: grenades")
         .create_with(|| Grenade(true))
@@ -165,21 +151,21 @@ fn a_panicking_drop_in_one_pool_does_not_stop_clear_all_reaching_the_others() {
     let result = catch_unwind(AssertUnwindSafe(pool_core::clear_all));
     assert!(result.is_err(), "the panic is resumed");
     assert_eq!(counted.idle(), 0);
-    assert_eq!(drops.load(Ordering::Relaxed), 3);
+    assert_eq!(drops.dropped(), 3);
     assert_eq!(grenades.idle(), 0);
 }
 
 #[test]
 fn trim_every_frees_values_idle_through_two_intervals_and_stops_with_its_handle() {
     let _serial = serial();
-    let drops = Arc::new(AtomicUsize::new(0));
+    let drops = Counts::new();
     let pool = counted_pool("directory: timer", &drops);
     pool.prefill(4);
     let timer = pool_core::trim_every(Duration::from_millis(5));
     assert_eq!(timer.interval(), Duration::from_millis(5));
     // Two of the timer's trims free the values; wait for them, up to a generous deadline.
     let deadline = Instant::now() + Duration::from_secs(20);
-    while drops.load(Ordering::Relaxed) < 4 {
+    while drops.dropped() < 4 {
         assert!(Instant::now() < deadline, "the timer never trimmed");
         thread::yield_now();
     }

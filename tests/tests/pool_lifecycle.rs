@@ -174,3 +174,65 @@ fn a_dropped_pools_values_cached_by_a_live_thread_are_freed() {
     to_worker.send(()).unwrap();
     assert_eq!(worker.join().unwrap(), 0, "nothing was left for the sweep");
 }
+
+/// A value whose `Drop` uses the pool it belongs to (a snapshot, a get and a return, and a
+/// trim) and the process-wide directory, and counts how often it reached the pool.
+struct Reenters {
+    pool: std::sync::Weak<pool_core::FnPool<Reenters>>,
+    reached: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Drop for Reenters {
+    fn drop(&mut self) {
+        let _ = pool_core::pools();
+        let Some(pool) = self.pool.upgrade() else {
+            return;
+        };
+        let stats = pool.stats();
+        assert_eq!(stats.idle as usize, pool.idle());
+        let mut inner = pool.get();
+        inner.reached = Arc::clone(&self.reached);
+        drop(inner);
+        pool.trim();
+        self.reached
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn values_dropped_by_clear_trim_or_the_pools_drop_may_use_the_pool_and_the_directory() {
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+
+    let reached = Arc::new(AtomicUsize::new(0));
+    let pool = Arc::new_cyclic(|weak: &std::sync::Weak<pool_core::FnPool<Reenters>>| {
+        let (weak, reached) = (weak.clone(), Arc::clone(&reached));
+        pool_core::PoolBuilder::new()
+            .create_with(move || Reenters {
+                pool: weak.clone(),
+                reached: Arc::clone(&reached),
+            })
+            .reset_with(|_: &mut Reenters| {})
+            .build()
+    });
+    pool.prefill(4);
+    // Each value dropped by the clear runs a get, a return and a trim on this pool, on the
+    // thread that runs the clear, after the clear let go of every lock and claim.
+    pool.clear();
+    assert_eq!(
+        reached.load(SeqCst),
+        4,
+        "each dropped value reached its pool"
+    );
+    let stats = pool.stats();
+    assert_eq!(stats.in_use, 0, "{stats:?}");
+    assert_balanced(stats);
+    // Values a trim drops do the same.
+    pool.prefill(4);
+    pool.trim();
+    pool.trim();
+    assert!(reached.load(SeqCst) >= 8, "{}", reached.load(SeqCst));
+    assert_balanced(pool.stats());
+    // The pool's own drop: its values find it gone, and still use the directory.
+    pool.prefill(4);
+    drop(pool);
+}

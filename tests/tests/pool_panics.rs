@@ -269,3 +269,117 @@ fn values_keep_if_refuses_are_counted_discarded_from_a_guard_and_from_a_put() {
     drop(outside);
     assert_balanced(pool.stats());
 }
+
+// A guard dropped while its thread unwinds from a panic of its own, whose reset, `keep_if`,
+// shrink or value's `Drop` then panics: a second panic out of a destructor during unwinding
+// aborts the process, so each scenario runs in a child process (see `pool_tests::run_child`).
+
+/// The panic of the code holding the guard, which must be the one that reaches the caller.
+const CALLERS_PANIC: &str = "the caller's own panic";
+
+/// Runs `f`, which panics with [`CALLERS_PANIC`] while it holds a guard whose return then
+/// panics too, with another guard of `pool` out all along: the caller's panic comes through,
+/// and the value is counted discarded once. Then the pool is balanced and usable.
+#[track_caller]
+fn unwinding_return_panics<T: Poolable>(what: &str, pool: &Pool<T>, f: impl FnOnce()) {
+    let outside = pool.get();
+    let payload = panic::catch_unwind(AssertUnwindSafe(f)).expect_err(what);
+    assert_eq!(
+        payload.downcast_ref::<&str>(),
+        Some(&CALLERS_PANIC),
+        "{what}: the caller's panic goes on"
+    );
+    let stats = pool.stats();
+    assert_eq!((stats.discarded, stats.in_use), (1, 1), "{what}: {stats:?}");
+    assert_balanced(stats);
+    drop(outside);
+    drop(pool.get());
+    assert_settled(pool.stats());
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot spawn the child process")]
+fn a_reset_panicking_in_a_guard_dropped_while_unwinding_does_not_abort() {
+    pool_tests::run_child("child_reset_panicking_in_a_guard_dropped_while_unwinding");
+}
+
+#[test]
+fn child_reset_panicking_in_a_guard_dropped_while_unwinding() {
+    if !pool_tests::is_child("child_reset_panicking_in_a_guard_dropped_while_unwinding") {
+        return;
+    }
+    for (name, pool) in pools_of_every_return_path() {
+        unwinding_return_panics(&format!("{name}, guard"), &pool, || {
+            let mut t = pool.get();
+            t.panic_on_reset = true;
+            std::panic::panic_any(CALLERS_PANIC);
+        });
+    }
+    for (name, pool) in pools_of_every_return_path() {
+        let pool = Arc::new(pool);
+        unwinding_return_panics(&format!("{name}, owned guard"), &pool, || {
+            let mut t = pool.get_owned();
+            t.panic_on_reset = true;
+            std::panic::panic_any(CALLERS_PANIC);
+        });
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot spawn the child process")]
+fn a_keep_if_or_a_shrink_panicking_in_a_guard_dropped_while_unwinding_does_not_abort() {
+    pool_tests::run_child("child_keep_if_or_shrink_panicking_while_unwinding");
+}
+
+#[test]
+fn child_keep_if_or_shrink_panicking_while_unwinding() {
+    if !pool_tests::is_child("child_keep_if_or_shrink_panicking_while_unwinding") {
+        return;
+    }
+    let pool: Pool<Touchy> = Pool::builder()
+        .keep_if(|t: &Touchy| {
+            assert!(t.data.capacity() < 4096, "keep_if failed");
+            true
+        })
+        .build();
+    unwinding_return_panics("keep_if", &pool, || {
+        let mut t = pool.get();
+        t.data.reserve(8192);
+        std::panic::panic_any(CALLERS_PANIC);
+    });
+    let pool: Pool<Touchy> = Pool::builder().max_capacity(16).build();
+    unwinding_return_panics("shrink", &pool, || {
+        let _t = {
+            let mut t = pool.get();
+            t.panic_on_shrink = true;
+            t
+        };
+        std::panic::panic_any(CALLERS_PANIC);
+    });
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot spawn the child process")]
+fn a_value_whose_drop_panics_dropped_by_a_guard_while_unwinding_does_not_abort() {
+    pool_tests::run_child("child_value_whose_drop_panics_dropped_while_unwinding");
+}
+
+#[test]
+fn child_value_whose_drop_panics_dropped_while_unwinding() {
+    if !pool_tests::is_child("child_value_whose_drop_panics_dropped_while_unwinding") {
+        return;
+    }
+    // No room: the guard's value is dropped. And refused by `keep_if`: dropped as well.
+    let full: Pool<Boom> = Pool::builder().max_idle(0).build();
+    let refusing: Pool<Boom> = Pool::builder().keep_if(|boom: &Boom| !boom.armed).build();
+    for (what, pool) in [("full", &full), ("keep_if", &refusing)] {
+        unwinding_return_panics(what, pool, || {
+            let _boom = {
+                let mut boom = pool.get();
+                boom.armed = true;
+                boom
+            };
+            std::panic::panic_any(CALLERS_PANIC);
+        });
+    }
+}

@@ -9,83 +9,20 @@
 
 use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::{mpsc, Arc};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use pool_core::{OwnedPooled, Pool, Poolable, Reset, DEFAULT_MAX_IDLE};
-use pool_tests::assert_settled;
-
-/// How many `Tracked` values one test's pool made and how many were dropped.
-#[derive(Debug, Default)]
-struct Counts {
-    created: AtomicUsize,
-    dropped: AtomicUsize,
-}
-
-impl Counts {
-    fn created(&self) -> usize {
-        self.created.load(SeqCst)
-    }
-
-    fn dropped(&self) -> usize {
-        self.dropped.load(SeqCst)
-    }
-
-    /// Values made and not yet dropped: idle or in use.
-    fn live(&self) -> usize {
-        self.created() - self.dropped()
-    }
-}
-
-/// A pooled value that reports its creation and its drop to its test's [`Counts`], and whose
-/// `Drop` panics when armed. `Reset` leaves it as it is, so an armed
-/// value stays armed while idle.
-struct Tracked {
-    counts: Arc<Counts>,
-    armed: bool,
-}
-
-impl Tracked {
-    fn new(counts: &Arc<Counts>) -> Self {
-        counts.created.fetch_add(1, SeqCst);
-        Tracked {
-            counts: Arc::clone(counts),
-            armed: false,
-        }
-    }
-}
-
-impl Drop for Tracked {
-    fn drop(&mut self) {
-        self.counts.dropped.fetch_add(1, SeqCst);
-        if std::mem::take(&mut self.armed) && !thread::panicking() {
-            panic!("an armed Tracked value was dropped");
-        }
-    }
-}
-
-impl Reset for Tracked {
-    fn reset(&mut self) {}
-}
-
-impl Poolable for Tracked {
-    /// Pools in this file make their values with `create_with` and their test's own `Counts`
-    /// (see [`tracked_pool`]); this fallback counts into a `Counts` no test reads.
-    fn create() -> Self {
-        Tracked::new(&Arc::default())
-    }
-}
+use pool_tests::{assert_settled, is_child, run_child, Counts, Tracked};
 
 /// A pool of [`Tracked`] values bounded by `max_idle`, and the counts its values report to.
 fn tracked_pool(max_idle: usize) -> (Arc<Pool<Tracked>>, Arc<Counts>) {
-    let counts = Arc::new(Counts::default());
-    let for_create = Arc::clone(&counts);
+    let counts = Counts::new();
     let pool = Pool::builder()
         .max_idle(max_idle)
-        .create_with(move || Tracked::new(&for_create))
+        .create_with(counts.maker())
         .build();
     (Arc::new(pool), counts)
 }
@@ -117,6 +54,9 @@ struct RaceLog {
     stale_dropped_by_op: AtomicUsize,
     /// ... and by another thread.
     stale_dropped_elsewhere: AtomicUsize,
+    /// Values dropped by a run that should have left them idle: a run that came less than
+    /// `gap` runs after the value's last return began.
+    premature_dropped_by_op: AtomicUsize,
 }
 
 impl RaceLog {
@@ -132,6 +72,8 @@ struct Stamped {
     log: Arc<RaceLog>,
     /// `RaceLog::started` when the value's last return completed, or `IN_USE`.
     idle_since: Arc<AtomicUsize>,
+    /// `RaceLog::finished` when the value's last return began.
+    idle_after: Arc<AtomicUsize>,
 }
 
 impl Stamped {
@@ -139,15 +81,20 @@ impl Stamped {
         Stamped {
             log: Arc::clone(log),
             idle_since: Arc::new(AtomicUsize::new(IN_USE)),
+            idle_after: Arc::new(AtomicUsize::new(0)),
         }
     }
 }
 
 impl Drop for Stamped {
     fn drop(&mut self) {
+        let by_op = RUNS_OP.try_with(Cell::get).unwrap_or(false);
+        // The run dropping it is the op thread's latest: it counts a run started before it.
+        if by_op && self.log.started.load(SeqCst) < self.idle_after.load(SeqCst) + self.log.gap {
+            self.log.premature_dropped_by_op.fetch_add(1, SeqCst);
+        }
         let since = self.idle_since.load(SeqCst);
         if self.log.overdue(since, self.log.finished.load(SeqCst)) {
-            let by_op = RUNS_OP.try_with(Cell::get).unwrap_or(false);
             let counter = if by_op {
                 &self.log.stale_dropped_by_op
             } else {
@@ -551,6 +498,7 @@ fn race_spills_against(op: fn(&Pool<Stamped>), gap: usize) -> Arc<RaceLog> {
                         }
                     }
                     let idle_since = Arc::clone(&value.idle_since);
+                    value.idle_after.store(log.finished.load(SeqCst), SeqCst);
                     drop(value);
                     idle_since.store(log.started.load(SeqCst), SeqCst);
                 }
@@ -588,7 +536,8 @@ fn race_spills_against(op: fn(&Pool<Stamped>), gap: usize) -> Arc<RaceLog> {
 }
 
 #[test]
-fn a_clear_or_two_trims_racing_a_spill_leave_no_value_from_before_them_idle() {
+fn a_clear_or_two_trims_racing_a_spill_leave_no_value_from_before_them_idle_and_drop_none_from_after(
+) {
     // One test, not two: each race needs both its threads running at once.
     for (what, op, gap) in [
         ("a whole clear()", Pool::clear as fn(&Pool<Stamped>), 1),
@@ -610,41 +559,17 @@ fn a_clear_or_two_trims_racing_a_spill_leave_no_value_from_before_them_idle() {
             "values that were idle before {what} still alive when it had returned (dropped \
              later by the worker): {log:?}"
         );
+        assert_eq!(
+            log.premature_dropped_by_op.load(SeqCst),
+            0,
+            "values returned after {what} began dropped by it, or by the run after it: {log:?}"
+        );
     }
 }
 
 // Finding 5: a value whose `Drop` panics aborts the process when dropped at thread exit. Each
 // scenario runs in a child process (an abort would kill this whole test binary): the parent test
-// runs this binary again on the child test, which does nothing unless `CHILD_ENV` names it.
-
-const CHILD_ENV: &str = "POOL_REACH_CHILD";
-
-/// Whether this process is the child spawned to run the scenario of test `name`.
-fn is_child(name: &str) -> bool {
-    std::env::var(CHILD_ENV).is_ok_and(|value| value == name)
-}
-
-/// Runs test `name` of this binary in a child process, with `CHILD_ENV` telling it to run its
-/// scenario, and asserts that it passed.
-fn run_child(name: &str) {
-    let exe = std::env::current_exe().expect("this test binary's path");
-    let output = Command::new(exe)
-        .args(["--exact", name, "--nocapture", "--test-threads=1"])
-        .env(CHILD_ENV, name)
-        .output()
-        .expect("failed to run this test binary again");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the child process running `{name}` failed ({}):\n--- stderr ---\n{stderr}\n--- stdout ---\n{stdout}",
-        output.status
-    );
-    assert!(
-        stdout.contains("1 passed"),
-        "the child process ran no test named `{name}`:\n{stdout}"
-    );
-}
+// runs this binary again on the child test, which does nothing unless `is_child` says so.
 
 /// The pool a child scenario works on, in a slot its `on_main` may empty (to drop the pool).
 type Slot = Option<Arc<Pool<Tracked>>>;

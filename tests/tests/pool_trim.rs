@@ -1,13 +1,12 @@
 //! `trim` drops what was idle at the previous trim, in this thread's cache and in other
 //! threads', before it returns; `clear` drops every idle value, in the caches and in the depot.
 
-use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::thread;
 
-use pool_core::{FnPool, Pool, PoolBuilder};
-use pool_tests::{assert_balanced, assert_settled, Counted};
+use pool_core::Pool;
+use pool_tests::{assert_balanced, assert_settled, Counted, Counts, Tracked};
 
 #[test]
 fn trim_drops_what_was_idle_at_the_previous_trim() {
@@ -70,32 +69,11 @@ fn clear_drops_every_idle_value() {
     assert_eq!(pool.idle(), 1, "the pool works after a clear");
 }
 
-/// A value that keeps its serial number through resets, so a test can tell which one a get
-/// handed out, and counts its drop.
-struct Numbered {
-    serial: usize,
-    dropped: Arc<AtomicUsize>,
-}
-
-impl Drop for Numbered {
-    fn drop(&mut self) {
-        self.dropped.fetch_add(1, SeqCst);
-    }
-}
-
-/// A pool of [`Numbered`] values, serials from 0, and the count of their drops.
-fn numbered_pool() -> (Arc<FnPool<Numbered>>, Arc<AtomicUsize>) {
-    let dropped = Arc::new(AtomicUsize::new(0));
-    let next = AtomicUsize::new(0);
-    let for_create = Arc::clone(&dropped);
-    let pool = PoolBuilder::new()
-        .create_with(move || Numbered {
-            serial: next.fetch_add(1, SeqCst),
-            dropped: Arc::clone(&for_create),
-        })
-        .reset_with(|_: &mut Numbered| {})
-        .build();
-    (Arc::new(pool), dropped)
+/// A pool of [`Tracked`] values, serials from 0, and the counts of their makings and drops.
+fn numbered_pool() -> (Arc<Pool<Tracked>>, Arc<Counts>) {
+    let counts = Counts::new();
+    let pool = Pool::builder().create_with(counts.maker()).build();
+    (Arc::new(pool), counts)
 }
 
 #[test]
@@ -105,7 +83,7 @@ fn a_get_on_another_live_thread_never_hands_out_a_value_idle_through_two_trims()
     // the worker's cache up to date themselves): the trims must reach the cache, and the
     // worker's next get must not find one of the four there.
     const CACHED: usize = 4;
-    let (pool, dropped) = numbered_pool();
+    let (pool, counts) = numbered_pool();
     let (to_worker, from_main) = mpsc::channel::<()>();
     let (to_main, from_worker) = mpsc::channel::<Vec<usize>>();
     let worker = {
@@ -123,7 +101,7 @@ fn a_get_on_another_live_thread_never_hands_out_a_value_idle_through_two_trims()
     assert_eq!(from_worker.recv().unwrap(), [0, 1, 2, 3]);
     pool.trim();
     pool.trim();
-    let dropped_by_trims = dropped.load(SeqCst);
+    let dropped_by_trims = counts.dropped();
     to_worker.send(()).unwrap();
     let next = from_worker.recv().unwrap()[0];
     worker.join().unwrap();
