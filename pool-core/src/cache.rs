@@ -43,8 +43,9 @@ unsafe impl<T: Send> Send for Cache<T> {}
 #[derive(Debug)]
 pub(crate) struct CacheData<T> {
     /// Idle values, newest last. Its capacity is the pool's `local_cap`; it never grows, so
-    /// the fast return never calls the allocator.
-    pub(crate) values: Vec<Box<T>>,
+    /// the fast return never calls the allocator. Changed only by the moves below and by
+    /// [`Held`]'s `push` and `pop`.
+    values: Vec<Box<T>>,
     /// Slots from the pool's budget: room for `reserved - values.len()` more values. Changed
     /// only by the moves below, which keep `values.len() <= reserved <= local_cap`.
     reserved: usize,
@@ -58,6 +59,11 @@ pub(crate) struct CacheData<T> {
 /// equation it touches (see `budget.rs`): a value leaves with its slot, or the slot goes back to
 /// the budget; a value comes in with its slot, or takes one from the budget.
 impl<T> CacheData<T> {
+    /// The idle values, newest last.
+    pub(crate) fn values(&self) -> &[Box<T>] {
+        &self.values
+    }
+
     /// The slots the cache holds, used or not.
     pub(crate) fn reserved(&self) -> usize {
         self.reserved

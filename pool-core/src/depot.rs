@@ -18,22 +18,84 @@ pub(crate) struct Depot<T> {
     pub(crate) expired: Vec<Box<T>>,
     /// The pool's trim generation; changed only under the lock.
     pub(crate) generation: Generation,
-    /// The heap bytes of `current` and `victim`, kept only for a pool with `max_idle_bytes`,
-    /// whose values all sit here (`Shared::bounds_bytes`).
+    /// For a pool with `max_idle_bytes`, whose values all sit here (`Shared::bounds_bytes`):
+    /// the heap bytes of each value of `current` and `victim`, measured once as it came in
+    /// (outside the lock: `heap_bytes` is user code), in the same order, and their total.
+    /// Empty, and 0, for every other pool.
+    current_bytes: Vec<usize>,
+    victim_bytes: Vec<usize>,
     pub(crate) bytes: usize,
+    /// Whether the pool bounds its bytes, so the depot measures its values.
+    measured: bool,
 }
 
 impl<T> Depot<T> {
     /// An empty depot with room for `capacity` values, so that steady-state spills never grow
     /// it (a grow is an allocation on a return).
-    pub(crate) fn new(capacity: usize) -> Self {
+    pub(crate) fn new(capacity: usize, measured: bool) -> Self {
         Depot {
             current: Vec::with_capacity(capacity),
             victim: Vec::new(),
             expired: Vec::new(),
             generation: Generation::default(),
+            current_bytes: Vec::new(),
+            victim_bytes: Vec::new(),
             bytes: 0,
+            measured,
         }
+    }
+
+    /// Keeps a value of a pool that bounds its bytes, with its measured heap bytes.
+    pub(crate) fn push_measured(&mut self, value: Box<T>, bytes: usize) {
+        debug_assert!(self.measured);
+        self.current.push(value);
+        self.current_bytes.push(bytes);
+        self.bytes += bytes;
+        self.check_measured();
+    }
+
+    /// [`pop`](Depot::pop) for a pool that bounds its bytes.
+    pub(crate) fn pop_measured(&mut self) -> Option<Box<T>> {
+        let (value, bytes) = match self.current.pop() {
+            Some(value) => (value, self.current_bytes.pop()),
+            None => (self.victim.pop()?, self.victim_bytes.pop()),
+        };
+        self.bytes -= bytes.expect("a measured depot measures every value");
+        self.check_measured();
+        Some(value)
+    }
+
+    /// A trim: what is idle now becomes the victims, and the victims are returned, to drop.
+    pub(crate) fn trim(&mut self) -> Vec<Box<T>> {
+        let dropped = std::mem::replace(&mut self.victim, std::mem::take(&mut self.current));
+        let dropped_bytes = std::mem::replace(
+            &mut self.victim_bytes,
+            std::mem::take(&mut self.current_bytes),
+        );
+        self.bytes -= dropped_bytes.iter().sum::<usize>();
+        self.generation = self.generation.trimmed();
+        self.check_measured();
+        dropped
+    }
+
+    /// A clear: every value is returned, to drop.
+    pub(crate) fn clear(&mut self) -> Vec<Box<T>> {
+        let dropped = self.drain();
+        self.generation = self.generation.cleared();
+        dropped
+    }
+
+    /// A measured depot holds a measure for each value, and they add up to `bytes`.
+    fn check_measured(&self) {
+        debug_assert!(
+            !self.measured
+                || self.current_bytes.len() == self.current.len()
+                    && self.victim_bytes.len() == self.victim.len()
+                    && self.bytes
+                        == self.current_bytes.iter().sum::<usize>()
+                            + self.victim_bytes.iter().sum::<usize>(),
+            "the depot's measures do not match its values"
+        );
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -70,6 +132,9 @@ impl<T> Depot<T> {
     pub(crate) fn drain(&mut self) -> Vec<Box<T>> {
         let mut all = std::mem::take(&mut self.current);
         all.append(&mut self.victim);
+        self.current_bytes.clear();
+        self.victim_bytes.clear();
+        self.bytes = 0;
         all
     }
 }

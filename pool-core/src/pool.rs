@@ -70,22 +70,28 @@ impl<T, F: Fn(&mut T) -> bool + Send + Sync> Keep<T> for F {
 ///
 /// # Panics in user code
 ///
-/// A value's reset, `keep_if`, `max_capacity`'s shrink and `Drop` are user code, and the pool
-/// stays usable and its counts exact whichever of them panics:
+/// A value's `create`, reset, `keep_if`, `max_capacity`'s shrink, `heap_bytes` and `Drop` are
+/// user code, and the pool stays usable and its counts exact whichever of them panics:
 ///
+/// - **On a get**, a panicking `create` goes on to the caller; nothing was counted.
 /// - **On a return** (a guard's drop, or [`put`](Pool::put)), the value is dropped and counted
-///   as discarded, and the panic goes on to the code that returned it. If that thread is
-///   unwinding already (the guard is dropped by a panic of its own), a second panic leaving the
-///   guard's `Drop` would abort the process, so the pool stops it instead, and the first panic
-///   unwinds on.
+///   as discarded, and the panic goes on to the code that returned it. A panic from the
+///   value's `Drop` after that is reported by the panic hook and not passed on.
 /// - **In [`trim`](Pool::trim), [`clear`](Pool::clear) and dropping the pool**, every value is
-///   dropped, and the first `Drop` that panicked is resumed on the caller.
+///   dropped, and the first `Drop` that panicked is resumed on the caller. In
+///   [`stats`](Pool::stats), a `heap_bytes` that panics counts 0 and its panic is resumed.
+/// - **While the thread unwinds** from a panic of its own (a guard dropped by that unwinding,
+///   or a pool dropped by it), a second panic leaving a destructor would abort the process, so
+///   on a return, a trim, a clear, a snapshot and its own drop the pool stops the panics of
+///   user code it runs, and lets the first panic unwind on. (A get whose `create` panics has
+///   no value to give: that panic goes on.)
 /// - **At thread exit** the pool drops nothing on the exiting thread: its cache's values go back
 ///   to the pool, to be dropped by whoever trims, clears or drops it.
 ///
 /// One case is Rust's own: a panic leaving a `thread_local!`'s destructor aborts the process,
-/// whatever panicked, and a guard kept in a `thread_local!` is returned by that destructor. If
-/// its reset may panic, take the guard out before the thread ends.
+/// whatever panicked, and a guard kept in a `thread_local!` is returned by that destructor,
+/// which runs the reset, `keep_if` and shrink, and may drop the value. If any of them may
+/// panic, take the guard out before the thread ends.
 ///
 /// On its first use a process makes one `membarrier` registration (see the crate's "Safety and
 /// correctness"; `POOL_CORE_NO_MEMBARRIER` set in the environment turns it off, at some cost to
@@ -323,11 +329,26 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
             }
             let slot = SlotGuard(shared);
             let value = self.create_boxed(shared);
+            let bytes = if shared.bounds_bytes() {
+                match shared.measure(&value) {
+                    Ok(bytes) => bytes,
+                    Err(panic) => {
+                        // The slot goes back with the guard; the value is counted made and
+                        // discarded, as a return whose `heap_bytes` panics.
+                        drop(slot);
+                        shared.counters.discarded(Origin::Put);
+                        trash::drop_value(value);
+                        return trash::resume_unless_unwinding(panic);
+                    }
+                }
+            } else {
+                0
+            };
             mem::forget(slot);
-            if let Err(over) = shared.push_reserved(value) {
+            if let Err(over) = shared.push_reserved(value, bytes) {
                 // Over the bytes bound: made, and dropped at once.
                 shared.counters.discarded(Origin::Put);
-                drop(over);
+                trash::drop_value(over);
                 break;
             }
         }
@@ -403,7 +424,7 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
     /// thread of the process), and allocates a small vector. Read it at a metrics interval, not
     /// per request. [`idle`](Pool::idle) costs the same.
     pub fn stats(&self) -> PoolStats {
-        self.shared().stats()
+        self.shared().stats_or_resume()
     }
 
     #[inline]
@@ -543,7 +564,7 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
         }
         match reset(self, &mut value, |_| true) {
             Ok(_) => self.keep(value, origin),
-            Err(panic) => self.reset_panicked(value, origin, panic),
+            Err(panic) => self.return_panicked(value, origin, panic),
         }
     }
 
@@ -554,25 +575,22 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
         match reset(self, &mut value, keep) {
             Ok(true) => self.keep(value, origin),
             Ok(false) => self.refuse(value, origin),
-            Err(panic) => self.reset_panicked(value, origin, panic),
+            Err(panic) => self.return_panicked(value, origin, panic),
         }
     }
 
-    /// A reset, shrink or `keep_if` that panicked: the value is dropped and counted as
-    /// discarded (and as the end of its guard when it came from one), and the panic goes on to
-    /// the caller, unless the thread is unwinding already: a guard dropped by that unwinding
-    /// would then abort the process with a second panic, so this one stops here.
+    /// A reset, shrink, `keep_if` or `heap_bytes` that panicked on a return: the value is
+    /// dropped and counted as discarded (and as the end of its guard when it came from one),
+    /// and the panic goes on to the caller, unless the thread is unwinding already: a guard
+    /// dropped by that unwinding would then abort the process with a second panic, so this one
+    /// stops here.
     #[cold]
     #[inline(never)]
-    fn reset_panicked(&self, value: Box<T>, origin: Origin, panic: Panic) {
+    fn return_panicked(&self, value: Box<T>, origin: Origin, panic: Panic) {
         self.shared().counters.discarded(origin);
         // The value's `Drop` may panic too: the first panic is the one to report.
         trash::swallow(panic::catch_unwind(AssertUnwindSafe(move || drop(value))));
-        if std::thread::panicking() {
-            trash::swallow(Err(panic));
-        } else {
-            panic::resume_unwind(panic);
-        }
+        trash::resume_unless_unwinding(panic);
     }
 
     /// Drops a value that `keep_if` refused, counted as discarded.
@@ -609,7 +627,12 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
     fn keep_slow(&self, value: Box<T>, origin: Origin) {
         let shared = self.shared();
         if shared.bounds_bytes() {
-            if let Err(over) = shared.push_direct(value, origin) {
+            // Measured before a slot is taken or a lock held: `heap_bytes` is user code.
+            let bytes = match shared.measure(&value) {
+                Ok(bytes) => bytes,
+                Err(panic) => return self.return_panicked(value, origin, panic),
+            };
+            if let Err(over) = shared.push_direct(value, bytes, origin) {
                 shared.counters.discarded(origin);
                 trash::drop_value(over);
             }
@@ -664,7 +687,8 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
         match registry::cache_for(shared) {
             // SAFETY: `cache_for` gives this thread's own cache.
             Some(cache) => unsafe { Self::keep_in(shared, &cache, value, origin) },
-            None => shared.push_direct(value, origin),
+            // Not a pool that bounds its bytes (those return above): nothing to measure.
+            None => shared.push_direct(value, 0, origin),
         }
     }
 
@@ -710,7 +734,7 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
 
 /// Resets a value coming back, then asks `keep` (the builder's `max_capacity` and `keep_if`, or
 /// nothing) about it: whether to keep it, or the panic of any of them, caught so that the pool
-/// counts it and decides whether it may go on ([`Pool::reset_panicked`]). A pool holds no lock
+/// counts it and decides whether it may go on ([`Pool::return_panicked`]). A pool holds no lock
 /// or claim while they run, so it stays usable.
 #[inline]
 fn reset<T: Send + 'static, R: Recycle<T>>(

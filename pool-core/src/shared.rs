@@ -11,6 +11,7 @@
 //! thread wait for any claim.
 
 use std::borrow::Cow;
+use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
 use crossbeam_utils::CachePadded;
@@ -25,7 +26,7 @@ use crate::generation::Age;
 use crate::id::CacheId;
 use crate::stats::{Counters, LocalCounts, Origin, PoolStats};
 use crate::sync::{lock, Arc, AtomicBool, AtomicU64, AtomicUsize, Mutex, MutexGuard, Ordering};
-use crate::trash::Trash;
+use crate::trash::{self, Panic, Trash};
 
 /// How long a visitor waits for the owners it asked to share before it reaches into their
 /// caches: a running owner's next operation comes within nanoseconds, and reaching in costs a
@@ -127,7 +128,10 @@ impl<T> Shared<T> {
             closed: AtomicBool::new(false),
             line: CachePadded::new(DepotLine {
                 // Room for every idle value up to a point: a huge `max_idle` grows it on demand.
-                depot: Mutex::new(Depot::new(max_idle.min(MAX_DEPOT_RESERVE))),
+                depot: Mutex::new(Depot::new(
+                    max_idle.min(MAX_DEPOT_RESERVE),
+                    max_idle_bytes.is_some(),
+                )),
                 budget: Budget::new(max_idle),
                 stored: AtomicUsize::new(0),
             }),
@@ -214,7 +218,7 @@ impl<T> Shared<T> {
         }
         let mut depot = self.lock();
         self.catch_up(&mut depot, held);
-        if held.values.is_empty() {
+        if held.values().is_empty() {
             // The values bring their slots. The cache's empty slots go back to the budget: a
             // thread that only takes (a producer handing values to others) would otherwise
             // sit on the slots its values' returns need, and every return elsewhere would have
@@ -224,7 +228,7 @@ impl<T> Shared<T> {
             });
         }
         self.unlock(depot);
-        prefetch_values(&held.values);
+        prefetch_values(held.values());
         held.pop()
     }
 
@@ -236,11 +240,11 @@ impl<T> Shared<T> {
         value: Box<T>,
         origin: Origin,
     ) -> Result<(), Box<T>> {
-        if self.behind(held) || held.values.len() >= self.local_cap {
+        if self.behind(held) || held.values().len() >= self.local_cap {
             let mut depot = self.lock();
             self.catch_up(&mut depot, held);
-            if held.values.len() >= self.local_cap {
-                let n = self.batch.min(held.values.len());
+            if held.values().len() >= self.local_cap {
+                let n = self.batch.min(held.values().len());
                 held.hand_over(n, &mut depot.current);
             }
             self.unlock(depot);
@@ -261,10 +265,10 @@ impl<T> Shared<T> {
         if held.asked.contains(Ask::Slots) {
             held.release_empty(&self.line.budget);
         }
-        if held.asked.contains(Ask::Values) && !held.values.is_empty() {
+        if held.asked.contains(Ask::Values) && !held.values().is_empty() {
             let mut depot = self.lock();
             self.catch_up(&mut depot, held);
-            let n = held.values.len().div_ceil(2).min(self.batch);
+            let n = held.values().len().div_ceil(2).min(self.batch);
             held.hand_over(n, &mut depot.current);
             self.unlock(depot);
         }
@@ -282,7 +286,7 @@ impl<T> Shared<T> {
             || self.line.stored.load(Ordering::Relaxed) > 0,
             |hint| hint.map_or(true, |h| h.len > 0),
             |held, depot| {
-                let n = held.values.len().div_ceil(2).min(self.batch);
+                let n = held.values().len().div_ceil(2).min(self.batch);
                 held.hand_over(n, &mut depot.current);
                 n
             },
@@ -436,22 +440,49 @@ impl<T> Shared<T> {
 
     fn pop_depot(&self) -> Option<Box<T>> {
         let mut depot = self.lock();
-        let value = depot.pop();
-        if let (Some(value), true) = (&value, self.bounds_bytes()) {
-            depot.bytes -= (self.bytes_of)(value);
-        }
+        let value = if self.bounds_bytes() {
+            depot.pop_measured()
+        } else {
+            depot.pop()
+        };
         self.unlock(depot);
         value
     }
 
-    /// A return from a thread without a usable cache (or to a pool that bounds its bytes):
-    /// kept in the depot if a slot is free, or can be freed from a cache, and the bytes bound
-    /// allows it; otherwise handed back to be dropped.
-    pub(crate) fn push_direct(&self, value: Box<T>, origin: Origin) -> Result<(), Box<T>> {
+    /// The heap bytes of `value` (`Reset::heap_bytes`, user code, so run outside every lock),
+    /// or the panic it raised.
+    pub(crate) fn measure(&self, value: &T) -> Result<usize, Panic> {
+        panic::catch_unwind(AssertUnwindSafe(|| (self.bytes_of)(value)))
+    }
+
+    /// The heap bytes of `values`, for a snapshot taken under claims and the depot's lock: a
+    /// `heap_bytes` that panics counts 0, and the first panic is kept in `panicked`, for the
+    /// caller to resume once it holds nothing.
+    fn measure_all(&self, values: &[Box<T>], panicked: &mut Option<Panic>) -> u64 {
+        let mut total = 0;
+        for value in values {
+            match self.measure(value) {
+                Ok(bytes) => total += bytes as u64,
+                Err(panic) => drop(panicked.get_or_insert(panic)),
+            }
+        }
+        total
+    }
+
+    /// A return from a thread without a usable cache (or to a pool that bounds its bytes,
+    /// `bytes` then being the value's [`measure`](Shared::measure)): kept in the depot if a
+    /// slot is free, or can be freed from a cache, and the bytes bound allows it; otherwise
+    /// handed back to be dropped.
+    pub(crate) fn push_direct(
+        &self,
+        value: Box<T>,
+        bytes: usize,
+        origin: Origin,
+    ) -> Result<(), Box<T>> {
         if !self.take_slot() {
             return Err(value);
         }
-        self.push_reserved(value)?;
+        self.push_reserved(value, bytes)?;
         Counters::add(&self.counters.returned, 1);
         Counters::add(&self.counters.ended, u64::from(origin == Origin::Guard));
         Ok(())
@@ -459,21 +490,19 @@ impl<T> Shared<T> {
 
     /// Keeps `value` in the depot, in a slot the caller already took from the budget; hands it
     /// back, and the slot to the budget, if it would take the idle bytes over their bound.
-    pub(crate) fn push_reserved(&self, value: Box<T>) -> Result<(), Box<T>> {
-        let bytes = match self.max_idle_bytes {
-            Some(_) => (self.bytes_of)(&value),
-            None => 0,
-        };
+    /// `bytes` is the value's [`measure`](Shared::measure) where the pool bounds its bytes,
+    /// and unused elsewhere.
+    pub(crate) fn push_reserved(&self, value: Box<T>, bytes: usize) -> Result<(), Box<T>> {
         let mut depot = self.lock();
-        if let Some(max) = self.max_idle_bytes {
-            if depot.bytes.saturating_add(bytes) > max {
+        match self.max_idle_bytes {
+            Some(max) if depot.bytes.saturating_add(bytes) > max => {
                 drop(depot);
                 self.line.budget.give(1);
                 return Err(value);
             }
-            depot.bytes += bytes;
+            Some(_) => depot.push_measured(value, bytes),
+            None => depot.current.push(value),
         }
-        depot.current.push(value);
         self.unlock(depot);
         Ok(())
     }
@@ -503,22 +532,13 @@ impl<T> Shared<T> {
     /// Drops what was idle at the previous trim, wherever it is; what is idle now becomes the
     /// victims. Returns the values to drop, for the caller to drop outside every lock.
     pub(crate) fn trim(&self) -> Trash<T> {
-        self.advance(|depot| {
-            let current = std::mem::take(&mut depot.current);
-            let dropped = std::mem::replace(&mut depot.victim, current);
-            depot.generation = depot.generation.trimmed();
-            dropped
-        })
+        self.advance(Depot::trim)
     }
 
     /// Drops every idle value, wherever it is. Returns them, for the caller to drop outside
     /// every lock.
     pub(crate) fn clear(&self) -> Trash<T> {
-        self.advance(|depot| {
-            let dropped = depot.drain();
-            depot.generation = depot.generation.cleared();
-            dropped
-        })
+        self.advance(Depot::clear)
     }
 
     /// A trim or clear: `step` advances the depot's generation and returns the depot values that
@@ -530,15 +550,6 @@ impl<T> Shared<T> {
         let caches = lock(&self.caches);
         let mut depot = self.lock();
         let dropped = step(&mut depot);
-        if self.bounds_bytes() {
-            let bytes_of = self.bytes_of;
-            depot.bytes = depot
-                .current
-                .iter()
-                .chain(&depot.victim)
-                .map(|value| bytes_of(value))
-                .sum();
-        }
         self.expire(&mut depot, dropped);
         // The one place the generation changes: its copy is written here only, so the line
         // every slow path reads it from stays shared between the cores.
@@ -592,31 +603,44 @@ impl<T> Shared<T> {
     pub(crate) fn idle(&self) -> usize {
         self.snapshot(
             0,
-            |idle, held| *idle += held.values.len(),
+            |idle, held| *idle += held.values().len(),
             |idle, depot| idle + depot.len(),
         )
     }
 
-    /// The counters, every thread's counts and every idle value, pool-wide.
-    pub(crate) fn stats(&self) -> PoolStats {
-        let bytes = |values: &[Box<T>]| -> u64 {
-            values
-                .iter()
-                .map(|value| (self.bytes_of)(value) as u64)
-                .sum()
-        };
+    /// [`stats`](Shared::stats), resuming a `heap_bytes`' panic once nothing is held (or, on a
+    /// thread already unwinding, where a second panic would abort, not resuming it).
+    pub(crate) fn stats_or_resume(&self) -> PoolStats {
+        let (stats, panicked) = self.stats();
+        if let Some(panic) = panicked {
+            trash::resume_unless_unwinding(panic);
+        }
+        stats
+    }
+
+    /// The counters, every thread's counts and every idle value, pool-wide; and the first
+    /// panic of a value's `heap_bytes` (which then counts 0), for the caller to resume.
+    pub(crate) fn stats(&self) -> (PoolStats, Option<Panic>) {
         self.snapshot(
-            (LocalCounts::default(), 0, 0),
-            |(counts, idle, idle_bytes), held| {
+            (LocalCounts::default(), 0, 0, None),
+            |(counts, idle, idle_bytes, panicked), held| {
                 counts.add(&held.counts);
-                *idle += held.values.len();
-                *idle_bytes += bytes(&held.values);
+                *idle += held.values().len();
+                *idle_bytes += self.measure_all(held.values(), panicked);
             },
             // Read while the list is locked, so a retiring cache's counts are in one place.
-            |(counts, idle, idle_bytes), depot| {
-                let idle_bytes = idle_bytes + bytes(&depot.current) + bytes(&depot.victim);
-                self.counters
-                    .snapshot(&counts, idle + depot.len(), idle_bytes)
+            |(counts, idle, mut idle_bytes, mut panicked), depot| {
+                if self.bounds_bytes() {
+                    // Measured as they came in.
+                    idle_bytes += depot.bytes as u64;
+                } else {
+                    idle_bytes += self.measure_all(&depot.current, &mut panicked);
+                    idle_bytes += self.measure_all(&depot.victim, &mut panicked);
+                }
+                let stats = self
+                    .counters
+                    .snapshot(&counts, idle + depot.len(), idle_bytes);
+                (stats, panicked)
             },
         )
     }
@@ -626,7 +650,7 @@ impl<T> Shared<T> {
     pub(crate) fn for_each_idle(&self, mut f: impl FnMut(&T)) {
         self.snapshot(
             &mut f,
-            |f, held| held.values.iter().for_each(|value| f(value)),
+            |f, held| held.values().iter().for_each(|value| f(value)),
             |f, depot| {
                 let idle = depot.current.iter().chain(&depot.victim);
                 idle.for_each(|value| f(value));
@@ -642,7 +666,7 @@ impl<T> Shared<T> {
             0,
             |reserved, held| {
                 assert!(
-                    held.values.len() <= held.reserved(),
+                    held.values().len() <= held.reserved(),
                     "a cache holds more than its slots"
                 );
                 *reserved += held.reserved();
@@ -663,7 +687,7 @@ impl<T: Send + 'static> Listed for Shared<T> {
         (!self.is_closed()).then(|| PoolInfo {
             name: self.name.clone(),
             max_idle: self.max_idle,
-            stats: self.stats(),
+            stats: self.stats_or_resume(),
         })
     }
 

@@ -33,10 +33,11 @@ impl<T> Trash<T> {
         first.map_or(Ok(()), Err)
     }
 
-    /// Drops every value and resumes the first panic, if any, on the caller.
+    /// Drops every value and resumes the first panic, if any, on the caller (unless the
+    /// thread is unwinding already: see [`resume_unless_unwinding`]).
     pub(crate) fn empty_or_resume(self) {
         if let Err(panic) = self.empty() {
-            panic::resume_unwind(panic);
+            resume_unless_unwinding(panic);
         }
     }
 }
@@ -59,5 +60,17 @@ pub(crate) fn drop_value<T>(value: Box<T>) {
 pub(crate) fn swallow(caught: Result<(), Panic>) {
     if let Err(panic) = caught {
         let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(panic)));
+    }
+}
+
+/// Resumes a panic caught from user code on the caller, unless the thread is unwinding already
+/// (the pool was reached from a destructor that unwinding runs: a guard's `Drop`, or a pool
+/// dropped by it), where a second panic leaving a destructor would abort the process; then
+/// the panic stops here (the panic hook has reported it).
+pub(crate) fn resume_unless_unwinding(panic: Panic) {
+    if std::thread::panicking() {
+        swallow(Err(panic));
+    } else {
+        panic::resume_unwind(panic);
     }
 }

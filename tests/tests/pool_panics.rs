@@ -1,6 +1,7 @@
-//! Panics: a reset, `keep_if` or shrink that panics (for a guard and for `put`, on a pool with
-//! each kind of return path), a guard dropped while unwinding, and a trimmed value whose `Drop`
-//! panics inside a get. The pool loses no count and stays usable.
+//! Panics: a reset, `keep_if`, shrink or `heap_bytes` that panics (for a guard and for `put`, on
+//! a pool with each kind of return path), a guard or a pool dropped while unwinding, and a
+//! trimmed value whose `Drop` panics inside a get. The pool loses no count, stays usable, and
+//! never turns a panic into an abort.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::mpsc;
@@ -369,10 +370,16 @@ fn child_value_whose_drop_panics_dropped_while_unwinding() {
     if !pool_tests::is_child("child_value_whose_drop_panics_dropped_while_unwinding") {
         return;
     }
-    // No room: the guard's value is dropped. And refused by `keep_if`: dropped as well.
+    // No room: the guard's value is dropped, from a pool with caches and from one bounding its
+    // bytes. And refused by `keep_if`: dropped as well.
     let full: Pool<Boom> = Pool::builder().max_idle(0).build();
+    let full_bytes: Pool<Boom> = Pool::builder().max_idle(0).max_idle_bytes(1024).build();
     let refusing: Pool<Boom> = Pool::builder().keep_if(|boom: &Boom| !boom.armed).build();
-    for (what, pool) in [("full", &full), ("keep_if", &refusing)] {
+    for (what, pool) in [
+        ("full", &full),
+        ("full, bytes bound", &full_bytes),
+        ("keep_if", &refusing),
+    ] {
         unwinding_return_panics(what, pool, || {
             let _boom = {
                 let mut boom = pool.get();
@@ -382,4 +389,176 @@ fn child_value_whose_drop_panics_dropped_while_unwinding() {
             std::panic::panic_any(CALLERS_PANIC);
         });
     }
+}
+
+/// A value whose reset, `Drop` and `heap_bytes` each panic once when told to.
+#[derive(Default)]
+struct Volatile {
+    panic_on_reset: bool,
+    panic_on_drop: bool,
+    panic_on_measure: std::cell::Cell<bool>,
+}
+
+impl Drop for Volatile {
+    fn drop(&mut self) {
+        if std::mem::take(&mut self.panic_on_drop) {
+            panic!("Volatile dropped");
+        }
+    }
+}
+
+impl Reset for Volatile {
+    fn reset(&mut self) {
+        if std::mem::take(&mut self.panic_on_reset) {
+            panic!("Volatile reset");
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        if self.panic_on_measure.take() {
+            panic!("Volatile measured");
+        }
+        8
+    }
+}
+
+impl Poolable for Volatile {
+    fn create() -> Self {
+        Volatile::default()
+    }
+}
+
+#[test]
+fn a_value_whose_reset_and_drop_both_panic_reports_the_resets_panic_and_is_counted_once() {
+    let pool: Pool<Volatile> = Pool::new();
+    let payload = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut v = pool.get();
+        v.panic_on_reset = true;
+        v.panic_on_drop = true;
+    }))
+    .expect_err("the reset panics");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"Volatile reset"));
+    let stats = pool.stats();
+    assert_eq!((stats.discarded, stats.in_use), (1, 0), "{stats:?}");
+    assert_balanced(stats);
+    drop(pool.get());
+    assert_eq!(pool.idle(), 1, "the pool stays usable");
+}
+
+#[test]
+fn a_heap_bytes_panicking_on_a_return_to_a_bytes_bound_pool_leaks_no_slot_and_no_count() {
+    let pool: Pool<Volatile> = Pool::builder().max_idle(1).max_idle_bytes(1024).build();
+    let payload = panic::catch_unwind(AssertUnwindSafe(|| {
+        let v = pool.get();
+        v.panic_on_measure.set(true);
+    }))
+    .expect_err("heap_bytes panics");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"Volatile measured"));
+    let stats = pool.stats();
+    assert_eq!(
+        (stats.discarded, stats.in_use, stats.idle),
+        (1, 0, 0),
+        "{stats:?}"
+    );
+    assert_balanced(stats);
+    // The pool's one slot is free: the next return is kept.
+    drop(pool.get());
+    let stats = pool.stats();
+    assert_eq!((stats.idle, stats.idle_bytes), (1, 8), "{stats:?}");
+    assert_settled(stats);
+}
+
+#[test]
+fn a_heap_bytes_panicking_in_stats_or_prefill_leaves_the_pool_exact_and_usable() {
+    let pool: Pool<Volatile> = Pool::new();
+    drop(pool.get());
+    pool.put(Volatile {
+        panic_on_measure: std::cell::Cell::new(true),
+        ..Volatile::default()
+    });
+    let payload = panic::catch_unwind(AssertUnwindSafe(|| pool.stats())).expect_err("measured");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"Volatile measured"));
+    let stats = pool.stats();
+    assert_eq!((stats.idle, stats.idle_bytes), (2, 16), "{stats:?}");
+    assert_settled(stats);
+
+    let first = std::sync::atomic::AtomicBool::new(true);
+    let bounded = Pool::builder()
+        .max_idle(4)
+        .max_idle_bytes(1024)
+        .create_with(move || Volatile {
+            panic_on_measure: std::cell::Cell::new(
+                first.swap(false, std::sync::atomic::Ordering::SeqCst),
+            ),
+            ..Volatile::default()
+        })
+        .build();
+    let payload =
+        panic::catch_unwind(AssertUnwindSafe(|| bounded.prefill(4))).expect_err("measured");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"Volatile measured"));
+    let stats = bounded.stats();
+    assert_eq!(
+        (stats.created, stats.discarded, stats.idle),
+        (1, 1, 0),
+        "{stats:?}"
+    );
+    bounded.prefill(4);
+    let stats = bounded.stats();
+    assert_eq!(
+        (stats.idle, stats.idle_bytes),
+        (4, 32),
+        "the slot came back: {stats:?}"
+    );
+    assert_settled(stats);
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot spawn the child process")]
+fn a_pool_dropped_while_unwinding_whose_value_panics_in_drop_does_not_abort() {
+    pool_tests::run_child("child_pool_dropped_while_unwinding");
+}
+
+#[test]
+fn child_pool_dropped_while_unwinding() {
+    if !pool_tests::is_child("child_pool_dropped_while_unwinding") {
+        return;
+    }
+    // The last handle is an owned guard, dropped by the unwinding: it returns its value, then
+    // drops the pool, which drops the value.
+    let payload = panic::catch_unwind(|| {
+        let pool = Arc::new(Pool::<Boom>::new());
+        let mut boom = pool.get_owned();
+        boom.armed = true;
+        drop(pool);
+        std::panic::panic_any(CALLERS_PANIC);
+    })
+    .expect_err("the caller's panic");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&CALLERS_PANIC));
+    // A pool on the stack, dropped by the unwinding with an armed value idle in it.
+    let payload = panic::catch_unwind(|| {
+        let pool = Pool::<Boom>::new();
+        pool.get().armed = true;
+        std::panic::panic_any(CALLERS_PANIC);
+    })
+    .expect_err("the caller's panic");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&CALLERS_PANIC));
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot spawn the child process")]
+fn a_heap_bytes_panicking_in_a_guard_dropped_while_unwinding_does_not_abort() {
+    pool_tests::run_child("child_heap_bytes_panicking_while_unwinding");
+}
+
+#[test]
+fn child_heap_bytes_panicking_while_unwinding() {
+    if !pool_tests::is_child("child_heap_bytes_panicking_while_unwinding") {
+        return;
+    }
+    let pool: Pool<Volatile> = Pool::builder().max_idle_bytes(1024).build();
+    unwinding_return_panics("heap_bytes", &pool, || {
+        let v = pool.get();
+        v.panic_on_measure.set(true);
+        std::panic::panic_any(CALLERS_PANIC);
+    });
 }
