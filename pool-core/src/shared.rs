@@ -726,3 +726,42 @@ fn prefetch_values<T>(values: &[Box<T>]) {
     #[cfg(not(all(target_arch = "x86_64", target_feature = "sse", not(loom), not(miri))))]
     let _ = values;
 }
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::Shared;
+    use crate::id::CacheId;
+
+    /// What a refill or a spill writes (the budget, the depot's length, its lock word and
+    /// `current`'s length) sits in the first 64 bytes of the depot's padded block.
+    #[test]
+    fn a_refill_or_a_spill_writes_one_cache_line() {
+        let shared = Shared::<Vec<u8>>::new(CacheId::acquire(), 16, "line".into(), |_| 0, None);
+        let start = std::ptr::addr_of!(*shared.line) as usize;
+        let end_of = |field: usize, size: usize| field + size - start;
+        let depot = shared.lock();
+        let current = std::ptr::addr_of!(depot.current) as usize;
+        for (what, end) in [
+            (
+                "budget",
+                end_of(
+                    std::ptr::addr_of!(shared.line.budget) as usize,
+                    std::mem::size_of_val(&shared.line.budget),
+                ),
+            ),
+            (
+                "stored",
+                end_of(
+                    std::ptr::addr_of!(shared.line.stored) as usize,
+                    std::mem::size_of_val(&shared.line.stored),
+                ),
+            ),
+            (
+                "current",
+                end_of(current, std::mem::size_of_val(&depot.current)),
+            ),
+        ] {
+            assert!(end <= 64, "{what} ends at byte {end} of the depot's block");
+        }
+    }
+}
