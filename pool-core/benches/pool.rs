@@ -4,7 +4,9 @@
 //! On a machine whose speed moves between runs (a shared VM), the same rows with every peer
 //! interleaved give steadier ratios: `cargo bench -p pool-core --bench pool -- --interleaved`
 //! times one block of each peer per round, in turn, and prints each peer's median and the
-//! median of pool-core's time over the peer's in the same round (see [`interleaved`]).
+//! median of pool-core's time over the peer's in the same round (see [`interleaved`]). And
+//! `-- --sweep [processes] [rounds] [filter]` runs that comparison of each row in processes of
+//! its own, 5 by default, and gives the medians over the processes (see [`sweep`]).
 //!
 //! Every pool does the same work per operation, including clearing the value it gets back, so
 //! each peer is set up to reset values as this pool does (object-pool has no reset hook: the
@@ -1265,18 +1267,88 @@ criterion_group! {
     targets = peers, buf_mixed_sizes
 }
 
-/// `cargo bench -p pool-core --bench pool` runs criterion; with `-- --interleaved [rounds]
-/// [filter]` (31 rounds, every row by default), the interleaved comparison instead.
+/// The interleaved comparison of each row in processes of its own, `processes` times: where
+/// the values land on the heap and how the row's loops sit in memory move a ratio by several
+/// percent from one process to the next (the task and tokio rows' second pools show it), and a
+/// row run after others inherits their heap. For each peer: the median over the processes of
+/// its median ns, and of its ratio, and the range of the ratio.
+fn sweep(processes: usize, rounds: usize, filter: &str) {
+    let exe = std::env::current_exe().expect("the bench's own path");
+    let mut groups: Vec<&'static str> = Vec::new();
+    for make in ROWS {
+        let group = make().group;
+        if group.contains(filter) && !groups.contains(&group) {
+            groups.push(group);
+        }
+    }
+    for group in groups {
+        // (peer, medians, ratios), in the order the rows print them.
+        let mut peers: Vec<(String, Vec<f64>, Vec<f64>)> = Vec::new();
+        for _ in 0..processes {
+            let output = std::process::Command::new(&exe)
+                .args(["--bench", "--interleaved", &rounds.to_string(), group])
+                .output()
+                .expect("running the bench again");
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            for line in stdout.lines() {
+                let fields: Vec<&str> = line.split_whitespace().collect();
+                let [name, median_ns, ratio] = fields[..] else {
+                    continue;
+                };
+                let (Ok(median_ns), Ok(ratio)) = (median_ns.parse(), ratio.parse()) else {
+                    continue;
+                };
+                match peers.iter_mut().find(|(peer, ..)| peer == name) {
+                    Some((_, medians, ratios)) => {
+                        medians.push(median_ns);
+                        ratios.push(ratio);
+                    }
+                    None => peers.push((name.to_string(), vec![median_ns], vec![ratio])),
+                }
+            }
+        }
+        println!("\n{group} ({processes} processes of {rounds} interleaved rounds)");
+        println!(
+            "{:<32} {:>10} {:>16} {:>14}",
+            "peer", "median ns", "pool-core / it", "range"
+        );
+        for (name, mut medians, mut ratios) in peers {
+            let low = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+            let high = ratios.iter().copied().fold(0.0, f64::max);
+            println!(
+                "{name:<32} {:>10.2} {:>16.3} {:>14}",
+                median(&mut medians),
+                median(&mut ratios),
+                format!("{low:.3}-{high:.3}")
+            );
+        }
+    }
+}
+
+/// `cargo bench -p pool-core --bench pool` runs criterion. With `-- --interleaved [rounds]
+/// [filter]` (31 rounds, every row by default) it runs the interleaved comparison instead, and
+/// with `-- --sweep [processes] [rounds] [filter]` (5 processes of 21 rounds) that comparison
+/// of each row in processes of its own.
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if let Some(at) = args.iter().position(|arg| arg == "--interleaved") {
+    let numbers_and_filter = |at: usize| {
         let rest = &args[at + 1..];
-        let rounds = rest.iter().find_map(|arg| arg.parse().ok()).unwrap_or(31);
+        let numbers: Vec<usize> = rest.iter().filter_map(|arg| arg.parse().ok()).collect();
         let filter = rest
             .iter()
             .find(|arg| arg.parse::<usize>().is_err() && !arg.starts_with("--"))
             .map_or("", String::as_str);
-        interleaved(rounds, filter);
+        (numbers, filter)
+    };
+    if let Some(at) = args.iter().position(|arg| arg == "--interleaved") {
+        let (numbers, filter) = numbers_and_filter(at);
+        interleaved(numbers.first().copied().unwrap_or(31), filter);
+        return;
+    }
+    if let Some(at) = args.iter().position(|arg| arg == "--sweep") {
+        let (numbers, filter) = numbers_and_filter(at);
+        let processes = numbers.first().copied().unwrap_or(5);
+        sweep(processes, numbers.get(1).copied().unwrap_or(21), filter);
         return;
     }
     benches();
