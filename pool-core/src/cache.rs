@@ -214,9 +214,7 @@ impl<T> Cache<T> {
 
     #[inline]
     fn pop_held(mut held: Held<'_, T>) -> Option<Box<T>> {
-        let value = held.values.pop()?;
-        held.counts.reused += 1;
-        Some(value)
+        held.pop()
     }
 
     /// The owner's fast claim on its own cache, unless a visitor holds it or has been in.
@@ -312,6 +310,7 @@ impl<T> Held<'_, T> {
     }
 
     /// Takes an idle value, counting it reused.
+    #[inline]
     pub(crate) fn pop(&mut self) -> Option<Box<T>> {
         let value = self.values.pop()?;
         self.counts.reused += 1;

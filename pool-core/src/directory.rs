@@ -52,7 +52,9 @@ fn live() -> Vec<std::sync::Arc<dyn Listed>> {
 
 /// Every live pool in the process: each [`Pool`](crate::Pool) that has been used (or built with
 /// a [`PoolBuilder`](crate::PoolBuilder)) and not dropped, the derived `#[pool(global)]` pools
-/// among them. Each entry's statistics are a snapshot taken as the list is made.
+/// among them. Each entry's statistics are a snapshot taken as the list is made, which costs
+/// what [`Pool::stats`](crate::Pool::stats) does. A listing does not panic: a value whose
+/// `heap_bytes` panics counts 0 bytes there (the panic hook reports the panic).
 ///
 /// ```
 /// use pool_core::Pool;
@@ -93,7 +95,8 @@ pub fn clear_all() {
     each(|pool| pool.clear());
 }
 
-/// Runs `f` on every live pool; a panic (from a value's `Drop`) is resumed after the rest.
+/// Runs `f` on every live pool; a panic (from a value's `Drop`) is resumed after the rest (not
+/// while the thread unwinds already: see `trash::resume_unless_unwinding`).
 fn each(f: impl Fn(&dyn Listed)) {
     let mut panic = None;
     for pool in live() {
@@ -103,6 +106,6 @@ fn each(f: impl Fn(&dyn Listed)) {
         }
     }
     if let Some(payload) = panic {
-        std::panic::resume_unwind(payload);
+        crate::trash::resume_unless_unwinding(payload);
     }
 }

@@ -89,9 +89,10 @@ impl<T, F: Fn(&mut T) -> bool + Send + Sync> Keep<T> for F {
 ///   to the pool, to be dropped by whoever trims, clears or drops it.
 ///
 /// One case is Rust's own: a panic leaving a `thread_local!`'s destructor aborts the process,
-/// whatever panicked, and a guard kept in a `thread_local!` is returned by that destructor,
-/// which runs the reset, `keep_if` and shrink, and may drop the value. If any of them may
-/// panic, take the guard out before the thread ends.
+/// whatever panicked. A guard kept in a `thread_local!` is returned by that destructor, which
+/// runs the reset, `keep_if` and shrink and may drop the value; a pool kept in one is dropped
+/// by it, which drops its idle values. If any of them may panic, take the guard or the pool out
+/// before the thread ends.
 ///
 /// On its first use a process makes one `membarrier` registration (see the crate's "Safety and
 /// correctness"; `POOL_CORE_NO_MEMBARRIER` set in the environment turns it off, at some cost to
@@ -337,7 +338,9 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
                         // discarded, as a return whose `heap_bytes` panics.
                         drop(slot);
                         shared.counters.discarded(Origin::Put);
-                        trash::drop_value(value);
+                        trash::swallow(panic::catch_unwind(AssertUnwindSafe(move || {
+                            drop(value);
+                        })));
                         return trash::resume_unless_unwinding(panic);
                     }
                 }

@@ -192,3 +192,30 @@ fn the_bytes_bound_holds_at_every_instant_while_threads_return_values_of_every_s
         stats.idle + stats.in_use + stats.discarded + stats.trimmed + stats.detached
     );
 }
+
+#[test]
+fn a_bytes_bound_pool_subtracts_each_values_own_measure_as_victims_and_fresh_values_go_out() {
+    let pool: Pool<Vec<u8>> = Pool::builder().max_idle_bytes(1 << 20).build();
+    for capacity in [16, 32, 64] {
+        pool.put(Vec::with_capacity(capacity));
+    }
+    pool.trim(); // all three are victims now
+    pool.put(Vec::with_capacity(128)); // and one fresh value
+    let mut idle: Vec<usize> = vec![16, 32, 64, 128];
+    while let Some(value) = pool.try_get() {
+        let capacity = value.capacity();
+        let at = idle
+            .iter()
+            .position(|&idle| idle == capacity)
+            .expect("a value the pool holds");
+        idle.remove(at);
+        drop(pool_core::Pooled::detach(value)); // out for good, so it does not come back
+        let stats = pool.stats();
+        assert_eq!(
+            stats.idle_bytes,
+            idle.iter().sum::<usize>() as u64,
+            "after handing out the value of {capacity} bytes: {stats:?}"
+        );
+    }
+    assert!(idle.is_empty(), "values left behind: {idle:?}");
+}

@@ -562,3 +562,95 @@ fn child_heap_bytes_panicking_while_unwinding() {
         std::panic::panic_any(CALLERS_PANIC);
     });
 }
+
+/// Calls its pool's `stats` or `prefill` from its `Drop`: a destructor that unwinding runs.
+struct UsesPoolOnDrop<'a> {
+    pool: &'a Pool<Volatile>,
+    prefill: bool,
+}
+
+impl Drop for UsesPoolOnDrop<'_> {
+    fn drop(&mut self) {
+        if self.prefill {
+            self.pool.prefill(2);
+        } else {
+            let _ = self.pool.stats();
+        }
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot spawn the child process")]
+fn a_heap_bytes_panicking_in_stats_or_prefill_while_unwinding_does_not_abort() {
+    pool_tests::run_child("child_heap_bytes_panicking_in_stats_or_prefill_while_unwinding");
+}
+
+#[test]
+fn child_heap_bytes_panicking_in_stats_or_prefill_while_unwinding() {
+    if !pool_tests::is_child("child_heap_bytes_panicking_in_stats_or_prefill_while_unwinding") {
+        return;
+    }
+    let pool: Pool<Volatile> = Pool::new();
+    pool.put(Volatile {
+        panic_on_measure: std::cell::Cell::new(true),
+        ..Volatile::default()
+    });
+    let payload = panic::catch_unwind(AssertUnwindSafe(|| {
+        let _stats_on_drop = UsesPoolOnDrop {
+            pool: &pool,
+            prefill: false,
+        };
+        std::panic::panic_any(CALLERS_PANIC);
+    }))
+    .expect_err("the caller's panic");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&CALLERS_PANIC));
+    assert_settled(pool.stats());
+
+    let bounded: Pool<Volatile> = Pool::builder()
+        .max_idle_bytes(1024)
+        .create_with(|| Volatile {
+            panic_on_measure: std::cell::Cell::new(true),
+            ..Volatile::default()
+        })
+        .build();
+    let payload = panic::catch_unwind(AssertUnwindSafe(|| {
+        let _prefill_on_drop = UsesPoolOnDrop {
+            pool: &bounded,
+            prefill: true,
+        };
+        std::panic::panic_any(CALLERS_PANIC);
+    }))
+    .expect_err("the caller's panic");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&CALLERS_PANIC));
+    let stats = bounded.stats();
+    assert_eq!(
+        (stats.created, stats.discarded, stats.idle),
+        (1, 1, 0),
+        "{stats:?}"
+    );
+}
+
+#[test]
+fn a_heap_bytes_panicking_does_not_stop_the_listing_of_every_pool() {
+    let pool: Pool<Volatile> = Pool::builder().name("panics: measured").build();
+    drop(pool.get());
+    pool.put(Volatile {
+        panic_on_measure: std::cell::Cell::new(true),
+        ..Volatile::default()
+    });
+    let listed = pool_core::pools()
+        .into_iter()
+        .find(|info| info.name == "panics: measured")
+        .expect("the pool is listed");
+    // One of its two idle values panicked, and counts 0 bytes in the listing.
+    assert_eq!(
+        (listed.stats.idle, listed.stats.idle_bytes),
+        (2, 8),
+        "{listed:?}"
+    );
+    assert_eq!(
+        pool.stats().idle_bytes,
+        16,
+        "measured again, without the panic"
+    );
+}
