@@ -426,6 +426,12 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
     /// process-wide memory barrier (Linux `membarrier`, which briefly interrupts every running
     /// thread of the process), and allocates a small vector. Read it at a metrics interval, not
     /// per request. [`idle`](Pool::idle) costs the same.
+    ///
+    /// # Panics
+    ///
+    /// If a value's [`heap_bytes`](crate::Reset::heap_bytes) panics: the first such panic is
+    /// resumed once the snapshot holds no claim or lock (not on a thread already unwinding,
+    /// where it would abort the process).
     pub fn stats(&self) -> PoolStats {
         self.shared().stats_or_resume()
     }
