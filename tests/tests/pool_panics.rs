@@ -326,6 +326,59 @@ fn child_reset_panicking_in_a_guard_dropped_while_unwinding() {
     }
 }
 
+/// A panic payload whose own `Drop` panics.
+struct PayloadBomb;
+
+impl Drop for PayloadBomb {
+    fn drop(&mut self) {
+        panic!("the payload's Drop");
+    }
+}
+
+/// A value whose reset panics with a [`PayloadBomb`].
+#[derive(Default)]
+struct ThrowsABomb;
+
+impl Reset for ThrowsABomb {
+    fn reset(&mut self) {
+        std::panic::panic_any(PayloadBomb);
+    }
+}
+
+impl Poolable for ThrowsABomb {
+    fn create() -> Self {
+        ThrowsABomb
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "Miri cannot spawn the child process")]
+fn a_reset_panic_whose_payload_panics_in_drop_while_unwinding_does_not_abort() {
+    pool_tests::run_child("child_reset_panic_whose_payload_panics_in_drop_while_unwinding");
+}
+
+#[test]
+fn child_reset_panic_whose_payload_panics_in_drop_while_unwinding() {
+    if !pool_tests::is_child("child_reset_panic_whose_payload_panics_in_drop_while_unwinding") {
+        return;
+    }
+    // The pool stops the reset's panic, and drops its payload, while the caller's unwinds.
+    let pool: Pool<ThrowsABomb> = Pool::new();
+    let payload = panic::catch_unwind(AssertUnwindSafe(|| {
+        let _value = pool.get();
+        std::panic::panic_any(CALLERS_PANIC);
+    }))
+    .expect_err("the caller's panic");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&CALLERS_PANIC));
+    let stats = pool.stats();
+    assert_eq!(
+        (stats.discarded, stats.in_use, stats.idle),
+        (1, 0, 0),
+        "{stats:?}"
+    );
+    assert_settled(stats);
+}
+
 #[test]
 #[cfg_attr(miri, ignore = "Miri cannot spawn the child process")]
 fn a_keep_if_or_a_shrink_panicking_in_a_guard_dropped_while_unwinding_does_not_abort() {
