@@ -334,14 +334,10 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
                 match shared.measure(&value) {
                     Ok(bytes) => bytes,
                     Err(panic) => {
-                        // The slot goes back with the guard; the value is counted made and
-                        // discarded, as a return whose `heap_bytes` panics.
+                        // The slot goes back with the guard; the value is counted made, then
+                        // handled as a return whose `heap_bytes` panics.
                         drop(slot);
-                        shared.counters.discarded(Origin::Put);
-                        trash::swallow(panic::catch_unwind(AssertUnwindSafe(move || {
-                            drop(value);
-                        })));
-                        return trash::resume_unless_unwinding(panic);
+                        return self.return_panicked(value, Origin::Put, panic);
                     }
                 }
             } else {
@@ -598,7 +594,7 @@ impl<T: Send + 'static, R: Recycle<T>> Pool<T, R> {
     fn return_panicked(&self, value: Box<T>, origin: Origin, panic: Panic) {
         self.shared().counters.discarded(origin);
         // The value's `Drop` may panic too: the first panic is the one to report.
-        trash::swallow(panic::catch_unwind(AssertUnwindSafe(move || drop(value))));
+        trash::drop_quietly(value);
         trash::resume_unless_unwinding(panic);
     }
 

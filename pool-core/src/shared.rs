@@ -463,7 +463,9 @@ impl<T> Shared<T> {
         for value in values {
             match self.measure(value) {
                 Ok(bytes) => total += bytes as u64,
-                Err(panic) => drop(panicked.get_or_insert(panic)),
+                // Only the first goes on; a later one's payload is dropped here.
+                Err(panic) if panicked.is_some() => trash::swallow(Err(panic)),
+                Err(panic) => *panicked = Some(panic),
             }
         }
         total

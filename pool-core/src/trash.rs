@@ -49,10 +49,16 @@ impl<T> Trash<T> {
 #[cold]
 pub(crate) fn drop_value<T>(value: Box<T>) {
     if std::thread::panicking() {
-        swallow(panic::catch_unwind(AssertUnwindSafe(move || drop(value))));
+        drop_quietly(value);
     } else {
         drop(value);
     }
+}
+
+/// Drops a value whose `Drop` must not panic out (another panic is already on its way): such a
+/// panic is reported by the panic hook and stops here.
+pub(crate) fn drop_quietly<T>(value: T) {
+    swallow(panic::catch_unwind(AssertUnwindSafe(move || drop(value))));
 }
 
 /// Ends a caught panic that must not go on: its payload is dropped, and a panic from the
